@@ -1,0 +1,1 @@
+"""Plain-Python MT940 parsing: no Odoo import, unit-tested with plain pytest."""

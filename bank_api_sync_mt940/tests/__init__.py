@@ -1,0 +1,1 @@
+from . import test_mt940_journal_settings

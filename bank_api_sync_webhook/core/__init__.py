@@ -1,0 +1,1 @@
+"""Plain-Python webhook helpers (signature checks): no Odoo import."""
