@@ -1,0 +1,1 @@
+"""Provider clients behind one interface (see ``base.BankClient``)."""
