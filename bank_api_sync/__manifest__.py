@@ -1,7 +1,7 @@
 {
     "name": "Bank API Sync",
     "summary": "Connect company bank accounts to Odoo accounting through bank APIs",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/bank-api-sync/bank_api_sync",
     "author": "bank_api_sync contributors",
@@ -12,7 +12,13 @@
         "security/bank_api_sync_security.xml",
         "security/ir.model.access.csv",
         "views/bank_api_connection_views.xml",
+        "views/bank_api_sync_log_views.xml",
+        "views/bank_api_usage_views.xml",
+        "views/bank_api_pending_transaction_views.xml",
+        "views/account_journal_dashboard_views.xml",
         "views/bank_api_sync_menus.xml",
+        "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
     ],
     "demo": ["demo/bank_api_connection_demo.xml"],
     "assets": {

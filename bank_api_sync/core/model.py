@@ -82,8 +82,8 @@ class Transaction:
 class Tokens:
     """OAuth2 tokens of a connection. Persisted encrypted by the Odoo glue."""
 
-    access_token: str | None = None
-    refresh_token: str | None = None
+    access_token: str | None = field(default=None, repr=False)
+    refresh_token: str | None = field(default=None, repr=False)
     expires_at: datetime | None = None  # aware UTC
 
 

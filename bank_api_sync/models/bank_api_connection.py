@@ -1,8 +1,27 @@
+import os
+from datetime import UTC, time, timedelta
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import config
+
+from ..core import errors as core_errors
+from ..core.crypto import SecretBox
+from ..core.model import Tokens
+from ..core.providers.base import ConnectionSettings
+
+ENCRYPTION_KEY_OPTION = "bank_api_sync_encryption_key"
+ENCRYPTION_KEY_ENV = "BANK_API_SYNC_ENCRYPTION_KEY"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _aware(moment):
+    """Odoo stores naive UTC datetimes; the core speaks aware ones."""
+    return moment.replace(tzinfo=UTC) if moment else None
 
 
 class BankApiConnection(models.Model):
-    """A company's link to one bank API (or aggregator) account set."""
+    """A company's link to one bank API (or aggregator) and its accounts."""
 
     _name = "bank.api.connection"
     _description = "Bank API Connection"
@@ -13,7 +32,11 @@ class BankApiConnection(models.Model):
     name = fields.Char(required=True, tracking=True)
     active = fields.Boolean(default=True)
     provider = fields.Selection(
-        selection=[("sandbox", "Sandbox Bank")],
+        selection=[
+            ("sandbox", "Sandbox Bank"),
+            ("berlin_group", "Berlin Group NextGenPSD2"),
+            ("polishapi", "PolishAPI"),
+        ],
         required=True,
         default="sandbox",
         tracking=True,
@@ -47,12 +70,115 @@ class BankApiConnection(models.Model):
         copy=False,
         tracking=True,
     )
+    state_message = fields.Text(
+        readonly=True, copy=False, help="Why the connection is in error or expired."
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Responsible",
         default=lambda self: self.env.user,
         help="Receives the activities when a sync fails or a consent "
         "is about to expire.",
+    )
+
+    # -- Where and who: the provider's endpoint and our client identity --
+    base_url = fields.Char(
+        string="API URL",
+        help="The bank's API root. Empty for the Sandbox Bank: the embedded "
+        "sandbox started by Odoo itself is used.",
+    )
+    client_id = fields.Char(string="Client ID", copy=False)
+    tpp_id = fields.Char(
+        string="TPP ID", help="PolishAPI: your third-party provider identifier."
+    )
+    # Write-only in the UI: reads always come back empty.
+    client_secret = fields.Char(
+        compute="_compute_secret_inputs",
+        inverse="_inverse_client_secret",
+        groups="account.group_account_manager",
+        string="Client Secret",
+        help="Stored encrypted; it is never shown again once saved.",
+    )
+    has_client_secret = fields.Boolean(compute="_compute_has_client_secret")
+    # Ciphertexts: only the system group may even read them.
+    client_secret_encrypted = fields.Char(groups="base.group_system", copy=False)
+    access_token_encrypted = fields.Char(groups="base.group_system", copy=False)
+    refresh_token_encrypted = fields.Char(groups="base.group_system", copy=False)
+    token_expires_at = fields.Datetime(groups="base.group_system", copy=False)
+
+    # -- Consent (PSD2 account-information access) --
+    consent_id = fields.Char(readonly=True, copy=False)
+    consent_status = fields.Char(readonly=True, copy=False)
+    consent_valid_until = fields.Date(readonly=True, copy=False, tracking=True)
+    consent_days = fields.Integer(
+        default=90,
+        help="How long a new consent is asked for (PSD2: re-authentication "
+        "every 90 days, 180 for access through a third party).",
+    )
+    consent_reminder_days = fields.Integer(
+        default=7, help="Remind the responsible user this many days before expiry."
+    )
+    frequency_per_day = fields.Integer(
+        default=4,
+        help="Unattended accesses a day the consent allows (PSD2: 4 unless the "
+        "bank agrees to more). Manual syncs, with you present, do not count.",
+    )
+
+    # -- Scheduling and limits --
+    sync_interval_hours = fields.Float(
+        default=6.0, help="Minimum time between two scheduled syncs."
+    )
+    next_sync_at = fields.Datetime(copy=False, readonly=True)
+    last_sync_at = fields.Datetime(copy=False, readonly=True)
+    last_success_at = fields.Datetime(copy=False, readonly=True)
+    initial_history_days = fields.Integer(
+        default=90, help="How far back the first sync reaches."
+    )
+    max_history_days = fields.Integer(
+        default=90, help="The oldest day (counted back from today) the bank serves."
+    )
+    overlap_days = fields.Integer(
+        default=3,
+        help="Each sync re-reads this many days before the last one: banks book "
+        "some movements with an earlier date. Nothing is imported twice.",
+    )
+    daily_call_limit = fields.Integer(
+        default=200,
+        help="Unattended API calls allowed per day (0: no limit). Calls made "
+        "while you are present (Sync Now) do not count.",
+    )
+    min_call_interval = fields.Float(
+        default=0.0, help="Minimum seconds between two calls to the bank."
+    )
+    quota_used_today = fields.Integer(readonly=True, copy=False)
+    quota_day = fields.Date(readonly=True, copy=False)
+    last_call_at = fields.Datetime(readonly=True, copy=False)
+    maintenance_windows = fields.Char(
+        help="The bank's scheduled maintenance, in UTC, separated by semicolons: "
+        "'sun 01:00-04:00; mon 00:00-00:30'. No call is made during a window; "
+        "the sync runs right after it.",
+    )
+
+    # -- Cost of use --
+    price_per_call = fields.Monetary(
+        currency_field="cost_currency_id",
+        help="What the bank or aggregator bills per API call.",
+    )
+    price_per_transaction = fields.Monetary(
+        currency_field="cost_currency_id",
+        help="What the bank or aggregator bills per transaction fetched.",
+    )
+    cost_currency_id = fields.Many2one(related="company_id.currency_id")
+
+    account_ids = fields.One2many(
+        "bank.api.account", "connection_id", string="Bank Accounts"
+    )
+    log_ids = fields.One2many("bank.api.sync.log", "connection_id", string="Sync Logs")
+    log_count = fields.Integer(compute="_compute_log_count")
+    balance_mismatch = fields.Boolean(
+        compute="_compute_balance_mismatch",
+        search="_search_balance_mismatch",
+        help="The bank's closing balance differs from Odoo's for an account.",
     )
 
     _sql_constraints = [
@@ -63,12 +189,406 @@ class BankApiConnection(models.Model):
         ),
     ]
 
-    @api.depends("name", "provider", "environment")
+    @api.depends("name", "environment")
     def _compute_display_name(self):
-        environments = dict(self._fields["environment"].selection)
         for connection in self:
             connection.display_name = (
-                f"{connection.name} ({environments.get(connection.environment)})"
+                self.env._("%(name)s (Sandbox)", name=connection.name)
                 if connection.environment == "sandbox"
                 else connection.name
             )
+
+    def _compute_secret_inputs(self):
+        self.client_secret = False
+
+    def _inverse_client_secret(self):
+        box = self._secret_box()
+        for connection in self.filtered("client_secret"):
+            connection.sudo().client_secret_encrypted = box.encrypt(
+                connection.client_secret
+            )
+        # Write-only: the plain value must not linger in the cache either.
+        self.invalidate_recordset(["client_secret"])
+
+    def _compute_has_client_secret(self):
+        for connection, connection_sudo in zip(self, self.sudo(), strict=True):
+            connection.has_client_secret = bool(connection_sudo.client_secret_encrypted)
+
+    def _compute_log_count(self):
+        counts = dict(
+            self.env["bank.api.sync.log"]._read_group(
+                [("connection_id", "in", self.ids)], ["connection_id"], ["__count"]
+            )
+        )
+        for connection in self:
+            connection.log_count = counts.get(connection, 0)
+
+    @api.depends("account_ids.balance_mismatch")
+    def _compute_balance_mismatch(self):
+        for connection in self:
+            connection.balance_mismatch = any(
+                connection.account_ids.mapped("balance_mismatch")
+            )
+
+    def _search_balance_mismatch(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        mismatching = self.env["bank.api.account"].search(
+            [("balance_mismatch", "=", True)]
+        )
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", mismatching.connection_id.ids)]
+
+    @api.constrains("maintenance_windows")
+    def _check_maintenance_windows(self):
+        for connection in self:
+            connection._parse_maintenance_windows()
+
+    # -------------------------------------------------------------------------
+    # Actions
+    # -------------------------------------------------------------------------
+
+    def action_connect(self):
+        """Authenticate, ask for a consent and list the accounts it covers."""
+        self.ensure_one()
+        self._check_manager()
+        client = self._build_client(user_present=True)
+        try:
+            client.authenticate()
+            valid_until = fields.Date.context_today(self) + timedelta(
+                days=max(self.consent_days - 1, 1)
+            )
+            consent = client.create_consent(valid_until, self.frequency_per_day)
+            self._store_consent(consent)
+            if consent.status != "valid":
+                self._save_client_state(client)
+                if consent.sca_redirect:
+                    return {
+                        "type": "ir.actions.act_url",
+                        "url": consent.sca_redirect,
+                        "target": "new",
+                    }
+                raise UserError(
+                    self.env._(
+                        "The bank has not confirmed the consent yet (status: "
+                        "%(status)s). Confirm it at the bank, then click Check "
+                        "Consent.",
+                        status=consent.status,
+                    )
+                )
+            client.settings.consent_id = consent.consent_id
+            self._sync_accounts(client.list_accounts())
+        except core_errors.BankApiError as error:
+            self._save_client_state(client)
+            raise UserError(self._describe_error(error)) from None
+        self._save_client_state(client)
+        self.write({"state": "connected", "state_message": False})
+        self.message_post(
+            body=self.env._(
+                "Connected: consent valid until %(date)s, %(count)s account(s).",
+                date=self.consent_valid_until,
+                count=len(self.account_ids),
+            )
+        )
+        return True
+
+    def action_check_consent(self):
+        """After the bank's consent page: is the consent valid now?"""
+        self.ensure_one()
+        self._check_manager()
+        client = self._build_client(user_present=True)
+        try:
+            consent = client.get_consent()
+            self._store_consent(consent)
+            if consent.status == "valid":
+                self._sync_accounts(client.list_accounts())
+        except core_errors.BankApiError as error:
+            self._save_client_state(client)
+            raise UserError(self._describe_error(error)) from None
+        self._save_client_state(client)
+        if consent.status == "valid":
+            self.write({"state": "connected", "state_message": False})
+            self.activity_unlink(["bank_api_sync.mail_activity_type_consent_renewal"])
+        return True
+
+    def action_renew_consent(self):
+        """Ask for a fresh consent (renewal before or after expiry)."""
+        return self.action_connect()
+
+    def action_sync_now(self):
+        """A sync started by a person: PSD2 user-present, no daily quota used."""
+        self.ensure_one()
+        log = self.env["bank.api.sync.runner"]._sync_connection(
+            self, trigger="manual", psu=self._request_psu_context()
+        )
+        return log._notification_action()
+
+    def action_view_logs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "bank_api_sync.bank_api_sync_log_action"
+        )
+        action["domain"] = [("connection_id", "=", self.id)]
+        action["context"] = {"default_connection_id": self.id}
+        return action
+
+    def action_disconnect(self):
+        self._check_manager()
+        self.sudo().write(
+            {
+                "access_token_encrypted": False,
+                "refresh_token_encrypted": False,
+                "token_expires_at": False,
+            }
+        )
+        self.write(
+            {
+                "state": "draft",
+                "consent_id": False,
+                "consent_status": False,
+                "consent_valid_until": False,
+                "next_sync_at": False,
+            }
+        )
+        return True
+
+    # -------------------------------------------------------------------------
+    # Business methods
+    # -------------------------------------------------------------------------
+
+    def _check_manager(self):
+        if not self.env.user.has_group("account.group_account_manager"):
+            raise UserError(
+                self.env._("Only accounting administrators may connect banks.")
+            )
+
+    @api.model
+    def _secret_box(self):
+        keys = config.get(ENCRYPTION_KEY_OPTION) or os.environ.get(ENCRYPTION_KEY_ENV)
+        try:
+            return SecretBox(keys)
+        except core_errors.BankApiError as error:
+            raise UserError(str(error)) from None
+
+    def _decrypt(self, ciphertext):
+        if not ciphertext:
+            return None
+        try:
+            return self._secret_box().decrypt(ciphertext)
+        except core_errors.BankApiError as error:
+            raise UserError(str(error)) from None
+
+    def _client_settings(self, user_present=False, psu=None):
+        """The core's view of this connection, secrets decrypted (never logged)."""
+        self.ensure_one()
+        connection_sudo = self.sudo()
+        psu = psu or {}
+        tokens = Tokens(
+            access_token=self._decrypt(connection_sudo.access_token_encrypted),
+            refresh_token=self._decrypt(connection_sudo.refresh_token_encrypted),
+            expires_at=_aware(connection_sudo.token_expires_at),
+        )
+        return ConnectionSettings(
+            provider=self.provider,
+            base_url=self._resolved_base_url(),
+            client_id=self.client_id or "",
+            client_secret=self._decrypt(connection_sudo.client_secret_encrypted) or "",
+            consent_id=self.consent_id or None,
+            tokens=tokens,
+            psu_ip_address=psu.get("ip") or ("127.0.0.1" if user_present else None),
+            psu_user_agent=psu.get("user_agent"),
+            max_history_days=self.max_history_days,
+            maintenance_windows=self._parse_maintenance_windows(),
+            tpp_id=self.tpp_id or None,
+        )
+
+    def _resolved_base_url(self):
+        if self.provider == "sandbox" and not self.base_url:
+            from ..core.sandbox.embedded import embedded_sandbox_url
+
+            return embedded_sandbox_url()
+        if not self.base_url:
+            raise UserError(
+                self.env._("Set the API URL of connection %(name)s.", name=self.name)
+            )
+        return self.base_url
+
+    def _call_budget(self):
+        from ..core.budget import CallBudget
+
+        return CallBudget(
+            daily_limit=self.daily_call_limit or None,
+            min_interval=self.min_call_interval,
+            used_today=self.quota_used_today,
+            day=self.quota_day or None,
+            last_call_at=_aware(self.last_call_at),
+        )
+
+    def _build_client(self, user_present=False, psu=None):
+        from ..core.providers import build_client
+
+        return build_client(
+            self._client_settings(user_present=user_present, psu=psu),
+            self._call_budget(),
+        )
+
+    def _save_client_state(self, client, transactions=0):
+        """Persist what a run changed: tokens (encrypted), budget, usage."""
+        self.ensure_one()
+        box = self._secret_box()
+        tokens = client.tokens
+        self.sudo().write(
+            {
+                "access_token_encrypted": tokens.access_token
+                and box.encrypt(tokens.access_token),
+                "refresh_token_encrypted": tokens.refresh_token
+                and box.encrypt(tokens.refresh_token),
+                "token_expires_at": tokens.expires_at
+                and tokens.expires_at.replace(tzinfo=None),
+            }
+        )
+        budget = client.budget
+        self.write(
+            {
+                "quota_used_today": budget.used_today,
+                "quota_day": budget.day,
+                "last_call_at": budget.last_call_at
+                and budget.last_call_at.replace(tzinfo=None),
+            }
+        )
+        self.env["bank.api.usage"]._record_calls(self, client.calls, transactions)
+        client.calls.clear()
+
+    def _store_consent(self, consent):
+        self.write(
+            {
+                "consent_id": consent.consent_id,
+                "consent_status": consent.status,
+                "consent_valid_until": consent.valid_until,
+            }
+        )
+
+    def _sync_accounts(self, core_accounts):
+        """Create or refresh the bank.api.account records of the consent."""
+        self.ensure_one()
+        existing = {account.resource_id: account for account in self.account_ids}
+        for core_account in core_accounts:
+            currency = (
+                self.env["res.currency"]
+                .with_context(active_test=False)
+                .search([("name", "=", core_account.currency)], limit=1)
+            )
+            if currency and not currency.active:
+                # A bank account in that currency: Odoo must be able to post it.
+                currency.sudo().active = True
+            values = {
+                "iban": core_account.iban,
+                "name": core_account.name or core_account.iban,
+                "currency_id": currency.id,
+            }
+            if core_account.resource_id in existing:
+                existing[core_account.resource_id].write(values)
+            else:
+                self.env["bank.api.account"].create(
+                    {
+                        **values,
+                        "connection_id": self.id,
+                        "resource_id": core_account.resource_id,
+                    }
+                )
+
+    def _parse_maintenance_windows(self):
+        """'sun 01:00-04:00; mon 00:00-00:30' → ((6, '01:00', '04:00'), ...)."""
+        windows = []
+        for part in (self.maintenance_windows or "").split(";"):
+            part = part.strip().lower()
+            if not part:
+                continue
+            try:
+                day, hours = part.split()
+                start, end = hours.split("-")
+                for moment in (start, end):
+                    time.fromisoformat(moment)
+                windows.append((WEEKDAYS.index(day[:3]), start, end))
+            except ValueError:
+                raise UserError(
+                    self.env._(
+                        "Maintenance window %(window)r is not like 'sun 01:00-04:00'.",
+                        window=part,
+                    )
+                ) from None
+        return tuple(windows)
+
+    def _request_psu_context(self):
+        """The person's IP address and browser, for PSD2 user-present calls."""
+        from odoo.http import request
+
+        if not request:
+            return {"ip": "127.0.0.1", "user_agent": "Odoo"}
+        return {
+            "ip": request.httprequest.remote_addr or "127.0.0.1",
+            "user_agent": request.httprequest.user_agent.string or "Odoo",
+        }
+
+    def _describe_error(self, error):
+        """A sentence for a person: what went wrong and what to do."""
+        if isinstance(error, core_errors.ConsentError):
+            return self.env._(
+                "The bank no longer accepts the consent (%(status)s): renew it "
+                "with Renew Consent. %(detail)s",
+                status=error.status,
+                detail=str(error),
+            )
+        if isinstance(error, core_errors.AuthenticationError):
+            return self.env._(
+                "The bank refused the credentials: check the client ID and "
+                "secret. %(detail)s",
+                detail=str(error),
+            )
+        if isinstance(error, core_errors.RetryableError):
+            when = error.retry_at and fields.Datetime.to_string(
+                error.retry_at.replace(tzinfo=None)
+            )
+            return self.env._(
+                "The bank cannot be reached now; the next sync retries "
+                "automatically%(when)s. %(detail)s",
+                when=(when and self.env._(" after %(when)s UTC", when=when)) or "",
+                detail=str(error),
+            )
+        return str(error)
+
+    @api.model
+    def _cron_check_consents(self):
+        """Daily: flag consents about to expire and remind the responsible user."""
+        today = fields.Date.context_today(self)
+        connections = self.search(
+            [
+                ("state", "in", ("connected", "consent_expiring", "error")),
+                ("consent_valid_until", "!=", False),
+            ]
+        )
+        for connection in connections:
+            days_left = (connection.consent_valid_until - today).days
+            if days_left > connection.consent_reminder_days:
+                continue
+            expired = days_left < 0
+            connection.state = "expired" if expired else "consent_expiring"
+            connection._remind_consent_renewal(expired)
+
+    def _remind_consent_renewal(self, expired):
+        activity_type = self.env.ref("bank_api_sync.mail_activity_type_consent_renewal")
+        if self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type):
+            return
+        self.activity_schedule(
+            "bank_api_sync.mail_activity_type_consent_renewal",
+            date_deadline=min(self.consent_valid_until, fields.Date.context_today(self))
+            if expired
+            else self.consent_valid_until,
+            summary=self.env._("Renew the bank consent of %(name)s", name=self.name),
+            note=self.env._(
+                "The consent given to the bank expires on %(date)s; after that no "
+                "statement arrives. Open the connection and click Renew Consent.",
+                date=self.consent_valid_until,
+            ),
+            user_id=(self.user_id or self.env.user).id,
+        )

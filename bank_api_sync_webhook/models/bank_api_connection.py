@@ -10,5 +10,8 @@ class BankApiConnection(models.Model):
         "still runs as a fallback in case a notification is lost.",
     )
     webhook_event_ids = fields.One2many(
-        "bank.api.webhook.event", "connection_id", string="Webhook Events"
+        "bank.api.webhook.event",
+        "connection_id",
+        string="Webhook Events",
+        groups="account.group_account_manager",
     )

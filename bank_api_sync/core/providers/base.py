@@ -35,9 +35,9 @@ class ConnectionSettings:
     provider: str  # "sandbox", "berlin_group", "polishapi"
     base_url: str
     client_id: str = ""
-    client_secret: str = ""
+    client_secret: str = field(default="", repr=False)
     consent_id: str | None = None
-    tokens: Tokens = field(default_factory=Tokens)
+    tokens: Tokens = field(default_factory=Tokens, repr=False)
     # PSD2 user-present context: set only for a run a person started.
     psu_ip_address: str | None = None
     psu_user_agent: str | None = None

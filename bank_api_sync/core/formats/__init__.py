@@ -1,0 +1,1 @@
+"""Statement file formats the core writes (MT940 for the sandbox bank)."""

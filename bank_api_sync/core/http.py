@@ -1,0 +1,359 @@
+"""The one HTTP layer every provider client talks to its bank through.
+
+``BankHttp.request`` is the only place that calls ``requests``. It adds, for
+every call:
+
+* ``X-Request-ID`` (a fresh UUID4 per logical request, kept across the
+  retries of that request so that a bank that deduplicates on it, as Berlin
+  Group payment initiation requires, never executes a request twice);
+* the configured maintenance windows, checked before calling: inside one,
+  ``MaintenanceWindow(retry_at=window end)`` is raised and the bank is not
+  called;
+* the ``CallBudget`` (daily quota of unattended calls, minimum interval);
+* an explicit timeout, and retries with exponential backoff and jitter on
+  timeouts, connection errors and HTTP 500/502/503/504;
+* ``Retry-After`` on 429 and 503: honoured by waiting when it is at most
+  ``retry_after_cap`` seconds, otherwise ``RateLimited`` (429) or
+  ``MaintenanceWindow`` (503) with ``retry_at``;
+* a ``CallRecord`` per attempt in ``calls`` (the client's usage ledger);
+* redaction of secrets in every log line and exception message.
+
+Other 4xx answers are returned to the provider client, which knows its
+bank's error codes. ``BankResponse.json()`` raises ``BankResponseError``
+naming the endpoint when the body is not JSON.
+"""
+
+import json
+import logging
+import random
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+import requests
+
+from . import maintenance
+from .errors import (
+    BankApiError,
+    BankResponseError,
+    BankUnavailable,
+    MaintenanceWindow,
+    RateLimited,
+)
+from .model import CallRecord
+from .redaction import Redactor
+
+_logger = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({500, 502, 503, 504})
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def parse_retry_after(value, now: datetime) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date)."""
+    if value is None:
+        return None
+    value = str(value).strip()
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return max(0.0, (moment - now).total_seconds())
+
+
+@dataclass
+class BankResponse:
+    """What came back: status, headers, the raw body and where it came from."""
+
+    status: int
+    headers: dict
+    content: bytes
+    endpoint: str
+    request_id: str
+    _parsed: object = field(default=None, repr=False)
+    _has_parsed: bool = field(default=False, repr=False)
+
+    def json(self):
+        """The body as JSON; BankResponseError naming the endpoint when it is not."""
+        if not self._has_parsed:
+            try:
+                self._parsed = json.loads(self.content.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError):
+                raise BankResponseError(
+                    f"{self.endpoint}: the bank answered HTTP {self.status} with a "
+                    f"body that is not valid JSON ({len(self.content)} bytes); "
+                    "the next run tries again."
+                ) from None
+            self._has_parsed = True
+        return self._parsed
+
+    def error(self) -> tuple[str | None, str]:
+        """(code, text) of an error answer, whatever the bank's error format:
+        Berlin Group ``tppMessages``, RFC 7807 ``code``/``detail``, OAuth2
+        ``error``/``error_description`` or PolishAPI ``code``/``message``."""
+        try:
+            body = json.loads(self.content.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return None, self.content[:200].decode("utf-8", "replace")
+        if not isinstance(body, dict):
+            return None, ""
+        messages = body.get("tppMessages")
+        if isinstance(messages, list) and messages and isinstance(messages[0], dict):
+            first = messages[0]
+            return _str_or_none(first.get("code")), str(first.get("text") or "")
+        code = body.get("code") or body.get("error")
+        text = (
+            body.get("text")
+            or body.get("detail")
+            or body.get("message")
+            or body.get("error_description")
+            or body.get("title")
+            or ""
+        )
+        return _str_or_none(code), str(text)
+
+
+def _str_or_none(value):
+    return None if value is None else str(value)
+
+
+class BankHttp:
+    """One bank connection's HTTP client (see the module docstring)."""
+
+    def __init__(
+        self,
+        settings,
+        budget=None,
+        *,
+        calls=None,
+        session=None,
+        sleep=time.sleep,
+        clock=utcnow,
+        jitter=random.random,
+        retry_after_cap: float = 30.0,
+        backoff_base: float = 0.5,
+        backoff_max: float = 30.0,
+        secrets=(),
+        logger=None,
+    ):
+        self.settings = settings
+        self.budget = budget
+        self.calls = calls if calls is not None else []
+        self.session = session or requests.Session()
+        self.sleep = sleep
+        self.clock = clock
+        self.jitter = jitter
+        self.retry_after_cap = retry_after_cap
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.logger = logger or _logger
+        tokens = getattr(settings, "tokens", None)
+        self.redact = Redactor(
+            [
+                getattr(settings, "client_secret", None),
+                getattr(tokens, "access_token", None),
+                getattr(tokens, "refresh_token", None),
+                *secrets,
+            ]
+        )
+
+    def add_secret(self, *values):
+        """Secrets learnt during the session (new tokens) are redacted too."""
+        self.redact.add(*values)
+
+    def _now(self) -> datetime:
+        now = self.clock()
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=timezone.utc)
+        return now.astimezone(timezone.utc)
+
+    def backoff(self, attempt: int) -> float:
+        """Exponential backoff plus jitter: base * 2**attempt + U(0, base)."""
+        delay = self.backoff_base * (2**attempt) + self.jitter() * self.backoff_base
+        return min(delay, self.backoff_max)
+
+    def check_maintenance(self):
+        """MaintenanceWindow when a configured window is running now."""
+        windows = getattr(self.settings, "maintenance_windows", ()) or ()
+        if not windows:
+            return
+        end = maintenance.window_end(windows, self._now())
+        if end is not None:
+            raise MaintenanceWindow(
+                "The bank is in a scheduled maintenance window until "
+                f"{end.isoformat()}; nothing was asked, the next run after it "
+                "catches up.",
+                retry_at=end,
+            )
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        endpoint: str,
+        params=None,
+        json_body=None,
+        data=None,
+        headers=None,
+        auth=None,
+        request_id: str | None = None,
+        user_present: bool | None = None,
+        timeout: float | None = None,
+    ) -> BankResponse:
+        """Call the bank once (plus retries); see the module docstring."""
+        if user_present is None:
+            user_present = bool(getattr(self.settings, "user_present", False))
+        timeout = timeout if timeout is not None else self.settings.timeout
+        max_retries = max(0, int(getattr(self.settings, "max_retries", 0) or 0))
+        self.check_maintenance()
+        request_id = request_id or str(uuid.uuid4())
+        send_headers = {"Accept": "application/json", **(headers or {})}
+        send_headers["X-Request-ID"] = request_id
+        path = urlsplit(url).path
+        attempt = 0
+        while True:
+            if self.budget is not None:
+                self.budget.acquire(user_present)
+            at = self._now()
+            started = time.monotonic()
+            try:
+                answer = self.session.request(
+                    method,
+                    url,
+                    params=params,
+                    json=json_body,
+                    data=data,
+                    headers=send_headers,
+                    auth=auth,
+                    timeout=timeout,
+                    allow_redirects=False,
+                )
+            except (requests.Timeout, requests.ConnectionError) as exc:
+                self._record(endpoint, None, started, user_present, at)
+                what = "timed out" if isinstance(exc, requests.Timeout) else "failed"
+                if attempt < max_retries:
+                    delay = self.backoff(attempt)
+                    self._log_retry(method, path, endpoint, what, delay, request_id)
+                    self.sleep(delay)
+                    attempt += 1
+                    continue
+                raise BankUnavailable(
+                    self.redact(
+                        f"{endpoint}: {method} {path} {what} after {attempt + 1} "
+                        f"attempt(s) ({type(exc).__name__}); the bank is unreachable "
+                        "for now, the next run tries again."
+                    )
+                ) from None
+            except requests.RequestException as exc:
+                self._record(endpoint, None, started, user_present, at)
+                raise BankApiError(
+                    self.redact(
+                        f"{endpoint}: {method} {path} could not be sent "
+                        f"({type(exc).__name__}: {exc})."
+                    )
+                ) from None
+
+            status = answer.status_code
+            self._record(endpoint, status, started, user_present, at)
+            response = BankResponse(
+                status=status,
+                headers=dict(answer.headers),
+                content=answer.content or b"",
+                endpoint=endpoint,
+                request_id=request_id,
+            )
+            self.logger.debug(
+                self.redact(
+                    f"bank call {method} {path} [{endpoint}] -> {status} "
+                    f"({time.monotonic() - started:.3f} s, X-Request-ID {request_id})"
+                )
+            )
+            if status != 429 and status not in RETRY_STATUSES:
+                return response
+
+            now = self._now()
+            retry_after = parse_retry_after(answer.headers.get("Retry-After"), now)
+            code, text = response.error()
+            summary = f"{endpoint}: {method} {path} answered HTTP {status}" + (
+                f" {code}" if code else ""
+            )
+            if retry_after is not None and retry_after > self.retry_after_cap:
+                retry_at = now + timedelta(seconds=retry_after)
+                raise self._long_wait_error(status, summary, text, retry_at)
+            if attempt < max_retries:
+                delay = (
+                    retry_after if retry_after is not None else self.backoff(attempt)
+                )
+                self._log_retry(
+                    method, path, endpoint, f"HTTP {status}", delay, request_id
+                )
+                self.sleep(delay)
+                attempt += 1
+                continue
+            retry_at = now + timedelta(seconds=retry_after) if retry_after else None
+            message = self.redact(
+                f"{summary} after {attempt + 1} attempt(s)"
+                + (f": {text}" if text else "")
+                + "; the next run tries again."
+            )
+            if status == 429:
+                raise RateLimited(message, retry_at=retry_at)
+            raise BankUnavailable(message, retry_at=retry_at)
+
+    def _long_wait_error(self, status, summary, text, retry_at):
+        detail = f": {text}" if text else ""
+        until = retry_at.isoformat()
+        if status == 429:
+            return RateLimited(
+                self.redact(
+                    f"{summary}{detail}; the bank allows the next call at {until}."
+                ),
+                retry_at=retry_at,
+            )
+        if status == 503:
+            return MaintenanceWindow(
+                self.redact(
+                    f"{summary}{detail}; the bank is under maintenance until {until}."
+                ),
+                retry_at=retry_at,
+            )
+        return BankUnavailable(
+            self.redact(f"{summary}{detail}; the bank asks to retry at {until}."),
+            retry_at=retry_at,
+        )
+
+    def _log_retry(self, method, path, endpoint, what, delay, request_id):
+        # A retried call is routine; a run that still fails is reported by the
+        # caller (sync log, chatter, activity).
+        self.logger.info(
+            self.redact(
+                f"bank call {method} {path} [{endpoint}] {what}; retrying in "
+                f"{delay:.2f} s (X-Request-ID {request_id})"
+            )
+        )
+
+    def _record(self, endpoint, status, started, user_present, at):
+        self.calls.append(
+            CallRecord(
+                endpoint=endpoint,
+                status=status,
+                duration=time.monotonic() - started,
+                user_present=bool(user_present),
+                at=at,
+            )
+        )

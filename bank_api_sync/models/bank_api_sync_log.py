@@ -1,0 +1,90 @@
+from odoo import fields, models
+
+
+class BankApiSyncLog(models.Model):
+    """One run of a connection's sync: what it fetched, created and skipped."""
+
+    _name = "bank.api.sync.log"
+    _description = "Bank Sync Log"
+    _order = "started_at desc, id desc"
+    _rec_name = "started_at"
+
+    connection_id = fields.Many2one(
+        "bank.api.connection", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="connection_id.company_id", store=True, index=True
+    )
+    trigger = fields.Selection(
+        selection=[
+            ("cron", "Scheduled"),
+            ("manual", "Manual"),
+            ("webhook", "Webhook"),
+        ],
+        required=True,
+        readonly=True,
+    )
+    user_present = fields.Boolean(
+        readonly=True, help="PSD2 user-present access: not counted in the daily quota."
+    )
+    started_at = fields.Datetime(required=True, readonly=True)
+    ended_at = fields.Datetime(readonly=True)
+    duration = fields.Float(string="Duration (s)", readonly=True, aggregator="avg")
+    status = fields.Selection(
+        selection=[
+            ("running", "Running"),
+            ("success", "Success"),
+            ("partial", "Partial"),
+            ("postponed", "Postponed"),
+            ("failed", "Failed"),
+            ("skipped", "Skipped"),
+        ],
+        required=True,
+        default="running",
+        readonly=True,
+        index=True,
+    )
+    window_from = fields.Date(readonly=True)
+    window_to = fields.Date(readonly=True)
+    transactions_fetched = fields.Integer(readonly=True)
+    lines_created = fields.Integer(readonly=True)
+    duplicates_skipped = fields.Integer(readonly=True)
+    pending_staged = fields.Integer(readonly=True)
+    pending_retired = fields.Integer(readonly=True)
+    error_count = fields.Integer(string="Errors", readonly=True)
+    api_calls = fields.Integer(string="API Calls", readonly=True)
+    message = fields.Text(readonly=True)
+
+    def _add(self, **counts):
+        """Add to the counters (a run adds per account)."""
+        self.ensure_one()
+        self.write({name: self[name] + value for name, value in counts.items()})
+
+    def _notification_action(self):
+        """What a person sees after Sync Now: the run's outcome in one line."""
+        self.ensure_one()
+        if self.status in ("success", "partial"):
+            message = self.env._(
+                "%(created)s new line(s), %(duplicates)s already imported, "
+                "%(pending)s pending.",
+                created=self.lines_created,
+                duplicates=self.duplicates_skipped,
+                pending=self.pending_staged,
+            )
+            kind = "success" if self.status == "success" else "warning"
+        else:
+            message = self.message or self.status
+            kind = "warning" if self.status in ("postponed", "skipped") else "danger"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._(
+                    "Bank sync: %(name)s", name=self.connection_id.name
+                ),
+                "message": message,
+                "type": kind,
+                "sticky": kind == "danger",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }

@@ -1,0 +1,78 @@
+"""Account numbers: IBANs, Polish NRBs and which Polish bank holds them."""
+
+import re
+
+_IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
+_NRB = re.compile(r"[0-9]{26}")
+_SPACES = str.maketrans("", "", " -\t")
+
+# Polish bank numbers (the first 3 digits of the 8-digit sort code).
+POLISH_BANKS = {
+    "102": "pko",
+    "105": "ing",
+    "109": "santander",
+    "114": "mbank",
+    "116": "millennium",
+    "124": "pekao",
+}
+
+
+def compact(account):
+    """The account without spaces, dashes and a leading "/" (None stays None)."""
+    if not account:
+        return None
+    account = account.strip()
+    if account[:1] == "/":
+        account = account.lstrip("/")
+    if " " in account or "-" in account or "\t" in account:
+        account = account.translate(_SPACES)
+    return account or None
+
+
+_LETTER_DIGITS = str.maketrans(
+    {chr(code): str(code - 55) for code in range(ord("A"), ord("Z") + 1)}
+)
+
+
+def _iban_checksum_ok(iban):
+    """ISO 13616 mod-97 check (letters count as 10..35)."""
+    return int((iban[4:] + iban[:4]).translate(_LETTER_DIGITS)) % 97 == 1
+
+
+_known_ibans = {}  # account -> IBAN or None: counterparties repeat
+_UNKNOWN = object()
+_KNOWN_LIMIT = 4096
+
+
+def to_iban(account):
+    """The account as an IBAN when it is one, or a Polish NRB (26 digits whose
+    "PL" IBAN has a valid checksum); else None."""
+    account = compact(account)
+    if not account:
+        return None
+    known = _known_ibans.get(account, _UNKNOWN)
+    if known is not _UNKNOWN:
+        return known
+    candidate = account.upper()
+    iban = None
+    if _IBAN.fullmatch(candidate):
+        iban = candidate if _iban_checksum_ok(candidate) else None
+    elif _NRB.fullmatch(candidate) and _iban_checksum_ok("PL" + candidate):
+        iban = "PL" + candidate
+    if len(_known_ibans) >= _KNOWN_LIMIT:
+        _known_ibans.clear()
+    _known_ibans[account] = iban
+    return iban
+
+
+def polish_bank(account):
+    """The short name of the Polish bank holding ``account`` (IBAN or NRB),
+    or None when it is not a Polish account of a bank we know."""
+    account = compact(account)
+    if not account:
+        return None
+    if account[:2].upper() == "PL":
+        account = account[2:]
+    if len(account) != 26 or not account.isdigit():
+        return None
+    return POLISH_BANKS.get(account[2:5])

@@ -1,0 +1,27 @@
+"""The one exception the MT940 core raises for bad input.
+
+Whatever is wrong with a file (bytes that are no text, a date that does not
+exist, a statement whose balances do not add up, a file cut in the middle),
+the parser raises :class:`Mt940Error`. Its message always names the line and
+the field, e.g. ``line 14, field :61:: amount '12,3,4' is not a number``, so a
+person can open the file and see the problem; the Odoo glue shows it as is.
+"""
+
+
+class Mt940Error(ValueError):
+    """Malformed or inconsistent MT940 input.
+
+    ``line`` is the 1-based line number in the file, ``field`` the MT940 tag
+    (``:61:``) or, outside any field, what was expected there; ``reason`` says
+    what is wrong. ``str(error)`` joins them into one line.
+    """
+
+    def __init__(self, line: int, field: str, reason: str):
+        self.line = line
+        self.field = field
+        self.reason = reason
+        super().__init__(f"line {line}, field {field}: {reason}")
+
+    def __reduce__(self):
+        # Keeps the exception picklable (multiprocessing, Odoo's queue workers).
+        return (type(self), (self.line, self.field, self.reason))

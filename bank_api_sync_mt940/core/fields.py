@@ -1,0 +1,239 @@
+"""The grammar of the MT940 fields that carry numbers: balances, :28C: and
+the :61: statement line.
+
+Each function takes the field's line number and its lines (as yielded by the
+tokenizer) and raises :class:`Mt940Error` naming that line and the field.
+"""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from .errors import Mt940Error
+from .model import Balance
+
+_AMOUNT = re.compile(r"\d{1,15}(?:,\d*)?")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+# :61: = value date, [entry date], mark, [funds code], amount, type code,
+# then customer reference, "//" bank reference on the same line.
+_STATEMENT_LINE = re.compile(
+    r"(([0-9]{6})([0-9]{4})?)(R?[CD])([A-Z]?)([0-9]{1,15}(?:,[0-9]*)?)"
+    r"([NFS][A-Za-z0-9]{3})"
+)
+_AMOUNT_CHARS = re.compile(r"[0-9,.]*")
+_LETTERS = re.compile(r"[A-Za-z]{0,2}")
+
+SIGNS = {"C": 1, "D": -1, "RC": -1, "RD": 1}
+
+# Caches: statements repeat the same few dates. Emptied when they grow past
+# _CACHE_LIMIT, so that memory does not grow with the length of a file.
+_CACHE_LIMIT = 4096
+_dates = {}  # "YYMMDD" -> date
+_entry_dates = {}  # (value date, "MMDD") -> date
+_line_dates = {}  # "YYMMDD[MMDD]" of a :61: -> (value date, entry date)
+
+
+def parse_yymmdd(text):
+    """``date`` of a SWIFT YYMMDD (years 80-99 are 19xx); ValueError if none."""
+    known = _dates.get(text)
+    if known is not None:
+        return known
+    if len(text) != 6 or not text.isdigit():
+        raise ValueError(f"date {text!r} is not in the form YYMMDD")
+    year = int(text[:2])
+    year += 1900 if year >= 80 else 2000
+    try:
+        result = date(year, int(text[2:4]), int(text[4:6]))
+    except ValueError:
+        raise ValueError(f"date {text!r} does not exist") from None
+    if len(_dates) >= _CACHE_LIMIT:
+        _dates.clear()
+    _dates[text] = result
+    return result
+
+
+def entry_date(value_date, mmdd):
+    """The booking date MMDD in the year that puts it nearest to the value
+    date: 1231 with a value date in early January is December of the year
+    before, 0102 with a value date in late December January of the next."""
+    key = (value_date, mmdd)
+    known = _entry_dates.get(key)
+    if known is not None:
+        return known
+    month, day = int(mmdd[:2]), int(mmdd[2:])
+    best = None
+    for year in (value_date.year, value_date.year - 1, value_date.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if best is None or abs(candidate - value_date) < abs(best - value_date):
+            best = candidate
+    if best is None:
+        raise ValueError(f"entry date {mmdd!r} does not exist")
+    if len(_entry_dates) >= _CACHE_LIMIT:
+        _entry_dates.clear()
+    _entry_dates[key] = best
+    return best
+
+
+def parse_amount(text):
+    """Decimal of an MT940 amount ("1234,56"); ValueError saying what is wrong."""
+    if not text:
+        raise ValueError("amount missing")
+    if not _AMOUNT.fullmatch(text):
+        hint = " (MT940 amounts use a decimal comma)" if "." in text else ""
+        raise ValueError(f"amount {text!r} is not a number{hint}")
+    return Decimal(text.replace(",", "."))
+
+
+def _single_line(tag, line, lines):
+    if len(lines) > 1 and any(extra.strip() for extra in lines[1:]):
+        raise Mt940Error(line, tag, f"unexpected second line {lines[1].strip()!r}")
+    return lines[0].strip()
+
+
+def parse_balance(tag, line, lines):
+    """A balance field: D/C mark, YYMMDD, currency, amount (``1!a6!n3!a15d``)."""
+    value = _single_line(tag, line, lines)
+    if not value:
+        raise Mt940Error(line, tag, "balance missing")
+    mark = value[0]
+    if mark not in "CD":
+        raise Mt940Error(line, tag, f"debit/credit mark {mark!r} is not C or D")
+    try:
+        when = parse_yymmdd(value[1:7])
+    except ValueError as error:
+        raise Mt940Error(line, tag, str(error)) from None
+    currency = value[7:10]
+    if not _CURRENCY.fullmatch(currency):
+        raise Mt940Error(line, tag, f"currency {currency!r} is not a 3-letter code")
+    try:
+        amount = parse_amount(value[10:])
+    except ValueError as error:
+        raise Mt940Error(line, tag, str(error)) from None
+    return Balance(
+        mark,
+        when,
+        currency,
+        -amount if mark == "D" else amount,
+        tag in (":60M:", ":62M:"),
+        line,
+    )
+
+
+def parse_statement_number(tag, line, lines):
+    """:28C: ``number[/sequence]`` -> (number, sequence, raw).
+
+    Some banks write more (Pekao: ``036/2024/BPL``, number/year/system):
+    then only the number counts.
+    """
+    raw = _single_line(tag, line, lines)
+    parts = raw.split("/")
+    if not parts[0].isdigit():
+        raise Mt940Error(line, tag, f"statement number {raw!r} is not a number")
+    sequence = None
+    if len(parts) == 2:
+        if not parts[1].isdigit():
+            raise Mt940Error(line, tag, f"sequence number {parts[1]!r} is not a number")
+        sequence = int(parts[1])
+    return int(parts[0]), sequence, raw
+
+
+def parse_statement_line(tag, line, lines):
+    """:61: -> (value_date, entry_date, mark, funds_code, signed amount,
+    type_code, customer_reference, bank_reference, supplementary_details).
+
+    ``customer_reference`` is None for NONREF; the supplementary details are
+    the field's next line(s).
+    """
+    text = lines[0]
+    match = _STATEMENT_LINE.match(text)
+    if match is None:
+        _explain_statement_line(tag, line, text.rstrip())
+    (
+        dates_text,
+        value_text,
+        entry_text,
+        mark,
+        funds,
+        amount_text,
+        type_code,
+    ) = match.groups()
+    customer, _, bank = text[match.end() :].partition("//")
+    customer = customer.strip()
+    bank = bank.strip()
+    dates = _line_dates.get(dates_text)
+    if dates is None:
+        try:
+            value_date = parse_yymmdd(value_text)
+            booked = entry_date(value_date, entry_text) if entry_text else None
+        except ValueError as error:
+            raise Mt940Error(line, tag, str(error)) from None
+        if len(_line_dates) >= _CACHE_LIMIT:
+            _line_dates.clear()
+        dates = _line_dates[dates_text] = (value_date, booked)
+    amount = Decimal(amount_text.replace(",", "."))
+    if mark == "D" or mark == "RC":  # faster than "in" a tuple
+        amount = -amount
+    if not customer or customer == "NONREF" or customer.upper() == "NONREF":
+        customer = None
+    supplementary = None
+    if len(lines) > 1:
+        supplementary = " ".join([part.strip() for part in lines[1:]]).strip() or None
+    return (
+        dates[0],
+        dates[1],
+        mark,
+        funds or None,
+        amount,
+        type_code,
+        customer,
+        bank or None,
+        supplementary,
+    )
+
+
+def _explain_statement_line(tag, line, text):
+    """Raise the precise reason why ``text`` is not a :61: statement line."""
+
+    def fail(reason):
+        raise Mt940Error(line, tag, reason)
+
+    if not text:
+        fail("statement line is empty")
+    value_text = text[:6]
+    try:
+        value_date = parse_yymmdd(value_text)
+    except ValueError:
+        fail(f"value date {value_text!r} is not a date in the form YYMMDD")
+    position = 6
+    if text[6:10].isdigit():
+        try:
+            entry_date(value_date, text[6:10])
+        except ValueError as error:
+            fail(str(error))
+        position = 10
+    if text.startswith(("RC", "RD"), position):
+        position += 2
+    elif text[position : position + 1] in ("C", "D"):
+        position += 1
+    else:
+        letters = _LETTERS.match(text, position).group()
+        found = letters or text[position : position + 1]
+        fail(f"debit/credit mark {found or 'missing'!r} is not C, D, RC or RD")
+    if text[position : position + 1].isalpha():
+        position += 1  # funds code
+    amount_text = _AMOUNT_CHARS.match(text, position).group()
+    try:
+        parse_amount(amount_text)
+    except ValueError as error:
+        fail(str(error))
+    position += len(amount_text)
+    type_code = text[position : position + 4]
+    if not type_code:
+        fail("transaction type code missing after the amount")
+    fail(
+        f"transaction type {type_code!r} is not N, F or S followed by "
+        "3 letters or digits"
+    )

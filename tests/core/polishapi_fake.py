@@ -1,0 +1,230 @@
+"""A small fake PolishAPI bank for the client tests (real HTTP, not a test module).
+
+Speaks the PolishAPI envelope: every call a POST of JSON with a
+``requestHeader``; checks that X-REQUEST-ID equals ``requestHeader.requestId``
+(a UUID version 1) and that the bearer token of the Authorization header is
+the one in ``requestHeader.token``. Its data come from the sandbox ledger.
+"""
+
+import json
+import secrets
+import threading
+import uuid
+from datetime import date, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from bank_api_sync.core.sandbox.ledger import DEFAULT_ACCOUNTS, Ledger
+
+
+class FakePolishApi:
+    def __init__(self, clock, version="v3_0.1", seed=4, per_day=3):
+        self.clock = clock
+        self.version = version
+        today = clock().date()
+        self.ledger = Ledger(
+            seed, list(DEFAULT_ACCOUNTS), per_day, today - timedelta(60)
+        )
+        self.accounts = {a.iban[2:]: a for a in DEFAULT_ACCOUNTS}
+        self.access = {}  # token -> expires at
+        self.refresh = set()
+        self.codes = {}  # authorisation code -> consent id
+        self.requests = []  # (operation, headers, body)
+        self.expire_next_token = False
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(
+            target=self.server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            daemon=True,
+        )
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    def bodies(self, operation):
+        return [body for op, _headers, body in self.requests if op == operation]
+
+    # -- answers ---------------------------------------------------------------
+
+    def answer(self, operation, headers, body):
+        header = body.get("requestHeader") or {}
+        request_id = headers.get("X-REQUEST-ID")
+        if request_id != header.get("requestId") or uuid.UUID(request_id).version != 1:
+            return 400, {"code": "INVALID_REQUEST_ID", "message": "requestId"}
+        response_header = {"requestId": request_id, "sendDate": "2026-11-18T10:00:00"}
+        if operation in ("authorize", "token"):
+            return self.authorisation(operation, body, response_header)
+        token = (headers.get("Authorization") or "").removeprefix("Bearer ")
+        if token != header.get("token"):
+            return 400, {"code": "TOKEN_MISMATCH", "message": "header and body differ"}
+        if self.expire_next_token:
+            self.expire_next_token = False
+            self.access[token] = self.clock() - timedelta(seconds=1)
+        if token not in self.access or self.access[token] <= self.clock():
+            return 401, {
+                "responseHeader": response_header,
+                "code": "TOKEN_EXPIRED",
+                "message": "Token expired",
+            }
+        handler = getattr(self, f"op_{operation}", None)
+        if handler is None:
+            return 404, {"code": "NOT_FOUND", "message": operation}
+        return 200, {"responseHeader": response_header, **handler(body)}
+
+    def authorisation(self, operation, body, response_header):
+        if operation == "authorize":
+            consent_id = body["scope_details"]["consentId"]
+            code = "code-" + secrets.token_hex(4)
+            self.codes[code] = consent_id
+            redirect = f"{self.url}/login?state={body['state']}"
+            return 200, {
+                "responseHeader": response_header,
+                "aspspRedirectUri": redirect,
+            }
+        grant = body.get("grant_type")
+        if grant == "authorization_code" and body.get("Code") in self.codes:
+            consent_id = self.codes.pop(body["Code"])
+        elif grant == "refresh_token" and body.get("refresh_token") in self.refresh:
+            self.refresh.discard(body["refresh_token"])
+            consent_id = "consent-renewed"
+        else:
+            return 400, {"code": "INVALID_GRANT", "message": "no"}
+        access, refresh = (
+            "pl-at-" + secrets.token_hex(8),
+            "pl-rt-" + secrets.token_hex(8),
+        )
+        self.access[access] = self.clock() + timedelta(seconds=600)
+        self.refresh.add(refresh)
+        return 200, {
+            "responseHeader": response_header,
+            "access_token": access,
+            "token_type": "Bearer",
+            "expires_in": "600",
+            "refresh_token": refresh,
+            "scope": "ais",
+            "scope_details": {
+                "consentId": consent_id,
+                "scopeTimeLimit": f"{self.today() + timedelta(days=90)}T23:59:59",
+                "throttlingPolicy": "psd2Regulatory",
+            },
+        }
+
+    @staticmethod
+    def page(items, body):
+        start = int(body.get("pageId") or 0)
+        size = int(body.get("perPage") or 10)
+        info = {}
+        if start + size < len(items):
+            info["nextPage"] = str(start + size)
+        if start:
+            info["previousPage"] = str(max(0, start - size))
+        return items[start : start + size], info
+
+    def op_getAccounts(self, body):
+        items = [
+            {
+                "accountNumber": number,
+                "accountTypeName": "Rachunek firmowy",
+                "accountType": {"code": "CACC", "description": "Current"},
+                "psuRelations": [{"typeOfRelation": "Owner"}],
+            }
+            for number in self.accounts
+        ]
+        chunk, info = self.page(items, body)
+        return {"accounts": chunk, "pageInfo": info}
+
+    def op_getAccount(self, body):
+        account = self.accounts[body["accountNumber"]]
+        closing, available = self.ledger.balances(account.resource_id, self.today())
+        return {
+            "account": {
+                "accountNumber": body["accountNumber"],
+                "nameAddress": {"value": [account.owner_name]},
+                "accountType": {"code": "CACC", "description": "Current"},
+                "accountTypeName": account.name,
+                "accountHolderType": "corporation",
+                "currency": account.currency,
+                "availableBalance": f"{available}",
+                "bookingBalance": f"{closing}",
+                "psuRelations": [{"typeOfRelation": "Owner"}],
+            }
+        }
+
+    def item(self, movement, booked):
+        party = {
+            "nameAddress": {"value": [movement.counterparty_name]}
+            if movement.counterparty_name
+            else None,
+            "accountNumber": movement.counterparty_iban,
+        }
+        party = {key: value for key, value in party.items() if value}
+        item = {
+            "itemId": movement.booked_id if booked else movement.pending_id,
+            "amount": f"{abs(movement.amount)}",
+            "currency": movement.currency,
+            "description": movement.remittance,
+            "transactionType": movement.proprietary_code,
+            "tradeDate": f"{movement.day}T12:00:00",
+            "transactionCategory": "CREDIT" if movement.amount > 0 else "DEBIT",
+            "sender" if movement.amount > 0 else "recipient": party,
+        }
+        if booked:
+            item["bookingDate"] = f"{movement.booking_day}T00:00:00"
+        return item
+
+    def op_getTransactionsDone(self, body):
+        account = self.accounts[body["accountNumber"]]
+        movements = self.ledger.booked(
+            account.resource_id,
+            self.today(),
+            date.fromisoformat(body["bookingDateFrom"]),
+            date.fromisoformat(body["bookingDateTo"]),
+        )
+        chunk, info = self.page([self.item(m, True) for m in movements], body)
+        return {"transactions": chunk, "pageInfo": info}
+
+    def op_getTransactionsPending(self, body):
+        account = self.accounts[body["accountNumber"]]
+        movements = self.ledger.pending(
+            account.resource_id,
+            self.today(),
+            date.fromisoformat(body["transactionDateFrom"]),
+            date.fromisoformat(body["transactionDateTo"]),
+        )
+        chunk, info = self.page([self.item(m, False) for m in movements], body)
+        return {"transactions": chunk, "pageInfo": info}
+
+
+def _handler(fake):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            body = json.loads(self.rfile.read(length) or b"{}")
+            parts = self.path.strip("/").split("/")
+            expected = [fake.version, parts[1] if len(parts) > 1 else "", fake.version]
+            operation = parts[3] if len(parts) == 4 and parts[:3] == expected else "?"
+            fake.requests.append((operation, dict(self.headers.items()), body))
+            status, payload = fake.answer(operation, self.headers, body)
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
