@@ -26,6 +26,7 @@ naming the endpoint when the body is not JSON.
 import json
 import logging
 import random
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -62,10 +63,8 @@ def parse_retry_after(value, now: datetime) -> float | None:
     value = str(value).strip()
     if not value:
         return None
-    try:
+    if re.fullmatch(r"\d+(\.\d+)?", value):
         return max(0.0, float(value))
-    except ValueError:
-        pass
     try:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

@@ -49,9 +49,7 @@ class BankApiAccount(models.Model):
     bank_balance = fields.Monetary(
         string="Bank Closing Balance", readonly=True, copy=False
     )
-    bank_available_balance = fields.Monetary(
-        string="Bank Available Balance", readonly=True, copy=False
-    )
+    bank_available_balance = fields.Monetary(readonly=True, copy=False)
     bank_balance_date = fields.Date(readonly=True, copy=False)
     odoo_balance = fields.Monetary(
         readonly=True,

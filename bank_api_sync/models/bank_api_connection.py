@@ -96,7 +96,6 @@ class BankApiConnection(models.Model):
         compute="_compute_secret_inputs",
         inverse="_inverse_client_secret",
         groups="account.group_account_manager",
-        string="Client Secret",
         help="Stored encrypted; it is never shown again once saved.",
     )
     has_client_secret = fields.Boolean(compute="_compute_has_client_secret")

@@ -17,6 +17,7 @@
   ``BankResponseError`` naming the endpoint and the place in the answer.
 """
 
+import logging
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -43,6 +44,8 @@ from .helpers import (
     resolve_href,
     utcnow,
 )
+
+_logger = logging.getLogger(__name__)
 
 CONSENT_CODES = {
     "CONSENT_EXPIRED": ("expired", "the consent has expired"),
@@ -296,7 +299,8 @@ class BerlinGroupClient(BankClient):
                     }
                 )
             except AuthenticationError:
-                pass  # refresh token refused (used, expired): start over below
+                # Refresh token refused (used, expired): start over below.
+                _logger.debug("refresh token refused; asking for a new token")
         return self._token_request({"grant_type": "client_credentials"})
 
     def _token_request(self, form: dict) -> Tokens:

@@ -206,7 +206,7 @@ class SandboxBank:
     def create_consent(self, valid_until=None, frequency_per_day=4, access=None) -> str:
         """A consent made without HTTP (for tests); returns its id."""
         valid_until = valid_until or self.today() + timedelta(days=90)
-        status, consent = self.consents.create(
+        status, consent = self.consents.open(
             {
                 "access": access or {"allPsd2": "allAccounts"},
                 "recurringIndicator": True,

@@ -65,7 +65,7 @@ class ConsentStore:
     def today(self) -> date:
         return self.clock().date()
 
-    def create(self, body, redirect_uri=None):
+    def open(self, body, redirect_uri=None):
         """(status, body or error (code, text)) for a POST /v1/consents."""
         if not isinstance(body, dict):
             return 400, ("FORMAT_ERROR", "The body must be a JSON object.")
