@@ -142,12 +142,9 @@ class BankApiSyncRunner(models.AbstractModel):
                 )
             )
             try:
-                transactions = list(
-                    client.iter_transactions(
-                        account._core_account(), window[0], window[1], status="both"
-                    )
+                transactions, balances = self._fetch_account_transactions(
+                    connection, client, account, window
                 )
-                balances = client.get_balances(account._core_account())
                 fetched += len(transactions)
                 with self.env.cr.savepoint():
                     result = importer._import_transactions(
@@ -191,6 +188,17 @@ class BankApiSyncRunner(models.AbstractModel):
             )
             self._after_account_import(account, result)
         return fetched, failures
+
+    @api.model
+    def _fetch_account_transactions(self, connection, client, account, window):
+        """([core Transaction], [core Balance]) of one account for the window,
+        booked and pending. Overridden by feeds that deliver another format
+        (MT940 through the bank's API)."""
+        core_account = account._core_account()
+        transactions = list(
+            client.iter_transactions(core_account, window[0], window[1], status="both")
+        )
+        return transactions, client.get_balances(core_account)
 
     @api.model
     def _after_account_import(self, account, result):
