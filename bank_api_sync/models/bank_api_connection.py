@@ -405,7 +405,10 @@ class BankApiConnection(models.Model):
         if self.provider == "sandbox" and not self.base_url:
             from ..core.sandbox.embedded import embedded_sandbox_url
 
-            return embedded_sandbox_url()
+            state_file = os.path.join(
+                config["data_dir"], "bank_api_sync", "sandbox-bank.json"
+            )
+            return embedded_sandbox_url(state_file)
         if not self.base_url:
             raise UserError(
                 self.env._("Set the API URL of connection %(name)s.", name=self.name)
@@ -591,3 +594,10 @@ class BankApiConnection(models.Model):
             ),
             user_id=(self.user_id or self.env.user).id,
         )
+
+    def _demo_connect_and_sync(self):
+        """Demo data: connect, give each account a journal, sync once."""
+        for connection in self:
+            connection.action_connect()
+            connection.account_ids.action_create_journal()
+            self.env["bank.api.sync.runner"]._sync_connection(connection, "cron")

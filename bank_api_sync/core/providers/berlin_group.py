@@ -11,12 +11,15 @@
   each chunk paged through ``_links.next`` (relative or absolute href);
   transactions are yielded in the bank's order, chunk by chunk, once each
   (deduplicated on ``Transaction.unique_key``).
+* MT940: ``get_mt940_statements`` asks the same transaction list with
+  ``Accept: text/plain`` and returns the MT940 bytes (booked only).
 * Errors: CONSENT_EXPIRED / CONSENT_INVALID / CONSENT_UNKNOWN raise
   ``ConsentError`` (status "expired" / "invalid" / "unknown"),
   PERIOD_INVALID raises ``PeriodInvalid``, answers we cannot use raise
   ``BankResponseError`` naming the endpoint and the place in the answer.
 """
 
+import codecs
 import logging
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
@@ -546,6 +549,62 @@ class BerlinGroupClient(BankClient):
                 )
             visited.add(url)
         raise BankResponseError(f"transactions: more than {MAX_PAGES} pages")
+
+    def get_mt940_statements(
+        self, account: Account, date_from: date, date_to: date
+    ) -> bytes:
+        """The booked transactions of the window as MT940, the bytes as the
+        bank sent them (the caller parses them: charsets vary by bank).
+
+        NextGenPSD2 lets a bank answer the transaction list as MT940 when
+        asked for ``text/plain``. The window is clamped and cut like
+        ``iter_transactions``; the answers of the chunks are joined into one
+        file (statements in date order). An answer that is not text raises
+        BankResponseError.
+        """
+        start, clamped = clamp_start(
+            date_from, self.today(), self.settings.max_history_days
+        )
+        self.window_clamped_to = clamped
+        url = f"{self.api_prefix}/accounts/{quote(account.resource_id)}/transactions"
+        parts = []
+        for window_from, window_to in date_windows(
+            start, date_to, self.settings.max_window_days
+        ):
+            response = self._call(
+                "GET",
+                url,
+                endpoint="transactions",
+                params={
+                    "dateFrom": window_from.isoformat(),
+                    "dateTo": window_to.isoformat(),
+                    "bookingStatus": BOOKED,
+                },
+                headers={"Accept": "text/plain"},
+            )
+            content_type = next(
+                (
+                    value
+                    for name, value in response.headers.items()
+                    if name.lower() == "content-type"
+                ),
+                "",
+            )
+            if not content_type.lower().startswith("text/"):
+                raise BankResponseError(
+                    f"transactions {window_from.isoformat()} to "
+                    f"{window_to.isoformat()}: the bank answered "
+                    f"{content_type or 'without a content type'} instead of MT940 "
+                    "text; does it serve MT940 (Accept: text/plain)?"
+                )
+            body = response.content
+            if parts and body.startswith(codecs.BOM_UTF8):
+                # One byte order mark, at the start of the joined file.
+                body = body[len(codecs.BOM_UTF8) :]
+            if body and not body.endswith(b"\n"):
+                body += b"\r\n"
+            parts.append(body)
+        return b"".join(parts)
 
     @staticmethod
     def _next_href(container) -> str | None:

@@ -6,7 +6,8 @@ request quota (429 ACCESS_EXCEEDED + Retry-After), the bearer token (401
 TOKEN_INVALID / TOKEN_EXPIRED), the consent (401 CONSENT_EXPIRED /
 CONSENT_INVALID, 403 CONSENT_UNKNOWN), the request's own parameters (400
 PERIOD_INVALID beyond the history limit) and last frequencyPerDay for
-unattended requests (429 ACCESS_EXCEEDED, see consents.py).
+unattended requests (429 ACCESS_EXCEEDED, see consents.py). The transaction
+list is served as MT940 to a client that asks for ``text/plain`` (mt940.py).
 """
 
 import math
@@ -14,6 +15,7 @@ import re
 from datetime import date, timedelta
 from urllib.parse import quote, urlencode
 
+from . import mt940
 from .server import Response, json_response, tpp_error
 
 ROUTES = []
@@ -344,6 +346,8 @@ def get_transactions(bank, request, resource_id):
         error = _frequency_exceeded(bank, request, f"transactions:{resource_id}")
         if error:
             return error
+    if mt940.wants_mt940(request):  # Accept: text/plain, see mt940.py
+        return mt940.transactions_response(bank, account, date_from, date_to, status)
     items = bank.listing(resource_id, status, date_from, date_to)
     size = bank.page_size
     start = (page - 1) * size

@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from .. import maintenance
 from . import admin, api
+from . import state_file as state_file_io
 from .auth import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, TokenStore
 from .consents import ConsentStore
 from .faults import FaultBoard
@@ -63,12 +64,14 @@ class SandboxBank:
         token_lifetime: float = 300,
         history_days: int = 90,
         ledger_days: int = 120,
+        ledger_start: date | None = None,
         daily_quota: int | None = None,
         max_window_days: int | None = None,
         maintenance_windows=(),
         auto_approve_consents: bool = True,
         max_consent_days: int = 180,
         absolute_links: bool = False,
+        state_file: str | None = None,
     ):
         self.seed = seed
         self.host = host
@@ -85,7 +88,10 @@ class SandboxBank:
         self.absolute_links = absolute_links
         self.accounts = {account.resource_id: account for account in accounts}
         self.ledger_book = Ledger(
-            seed, list(accounts), per_day, self.today() - timedelta(days=ledger_days)
+            seed,
+            list(accounts),
+            per_day,
+            ledger_start or self.today() - timedelta(days=ledger_days),
         )
         self.tokens = TokenStore(self.now, client_id, client_secret, token_lifetime)
         self.consents = ConsentStore(self.now, auto_approve_consents, max_consent_days)
@@ -97,6 +103,9 @@ class SandboxBank:
         self._lock = threading.Lock()
         self._server = None
         self._thread = None
+        self.state_file = state_file
+        if state_file:
+            state_file_io.load(self, state_file)
 
     # -- life cycle ----------------------------------------------------------
 
@@ -301,6 +310,9 @@ class SandboxBank:
         if request.path == "/sandbox" or request.path.startswith("/sandbox/"):
             return admin.handle(self, request)
         response = api.handle(self, request)
+        if self.state_file and request.method in ("POST", "DELETE"):
+            with self._lock:
+                state_file_io.save(self, self.state_file)
         self.request_log.append(
             LoggedRequest(
                 method=request.method,

@@ -24,7 +24,7 @@ import random
 import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from . import names as wording
 from .ibans import polish_iban
@@ -182,7 +182,7 @@ class Ledger:
         self.suppliers = wording.counterparty_pool(pool_rng, 25)
         self.foreign = wording.foreign_pool(pool_rng)
         self._days = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a 1st-of-month day reads the month before
 
     # -- reading -------------------------------------------------------------
 
@@ -270,11 +270,17 @@ class Ledger:
         kinds = _kinds(account.currency, weekend)
         population, weights = zip(*kinds, strict=True)
         result = []
-        for n in range(self._volume(account, rng, weekend)):
+        kinds_today = [
+            rng.choices(population, weights)[0]
+            for _ in range(self._volume(account, rng, weekend))
+        ]
+        if day.day == 1 and day > self.start:
+            kinds_today.insert(0, "own_transfer")
+        for n, kind in enumerate(kinds_today):
             movement = Movement()
             movement.day = day
             movement.currency = account.currency
-            movement.kind = rng.choices(population, weights)[0]
+            movement.kind = kind
             movement.end_to_end_id = None
             movement.fx = None
             movement.counterparty_name = movement.counterparty_iban = None
@@ -294,6 +300,30 @@ class Ledger:
 
     # One method per kind of movement. Each sets amount (signed, account
     # currency), remittance, codes and the counterparty when there is one.
+
+    def _make_own_transfer(self, m, rng, account):
+        """The treasurer covers last month's net outflow on the 1st, as
+        companies do, so that balances stay realistic however long the ledger
+        runs."""
+        last_day = m.day - timedelta(days=1)
+        net = sum(
+            (
+                movement.amount
+                for offset in range(last_day.day)
+                for movement in self.movements(
+                    account.resource_id, last_day - timedelta(days=offset)
+                )
+                if movement.kind != "own_transfer"
+            ),
+            Decimal(0),
+        )
+        thousands = (max(Decimal(0), -net) / 1000).to_integral_value(ROUND_CEILING)
+        m.amount = (thousands + rng.randint(1, 5)) * 1000
+        m.remittance = "Przelew własny - zasilenie rachunku"
+        m.counterparty_name = account.owner_name
+        m.counterparty_iban = None
+        m.bank_code = "PMNT-ICDT-BOOK"
+        m.proprietary_code = "WLASNY"
 
     def _make_customer_payment(self, m, rng, account):
         customer = rng.choice(self.customers)
@@ -459,6 +489,6 @@ def _lag(kind: str, rng) -> int:
         return rng.choice((1, 1, 2, 2, 3))
     if kind == "card_refund":
         return 2
-    if kind in ("bank_commission", "card_fee"):
+    if kind in ("bank_commission", "card_fee", "own_transfer"):
         return 0
     return 1 if rng.random() < 0.15 else 0
