@@ -76,3 +76,45 @@ def polish_bank(account):
     if len(account) != 26 or not account.isdigit():
         return None
     return POLISH_BANKS.get(account[2:5])
+
+
+def _alphanumeric(account):
+    return "".join(char for char in (account or "").upper() if char.isalnum())
+
+
+def _iban_forms(iban):
+    """What else a bank may write for ``iban``: without the country code (a
+    Polish NRB) or without country and check digits (the BBAN)."""
+    return {iban, iban[2:], iban[4:]}
+
+
+def same_account(statement_account, bank_account):
+    """Whether the :25: ``statement_account`` names ``bank_account`` (as a
+    journal holds it), whatever the spacing, dashes, slashes or case.
+
+    Equal when both read the same once reduced to letters and digits, or when
+    one is an IBAN and the other its Polish NRB (IBAN without "PL") or its
+    BBAN; a German ``BLZ/account`` matches the IBAN whose BBAN is the BLZ and
+    the account padded with zeros.
+    """
+    left, right = _alphanumeric(statement_account), _alphanumeric(bank_account)
+    if not left or not right:
+        return False
+    if left == right:
+        return True
+    for one, other, written in (
+        (left, right, bank_account),
+        (right, left, statement_account),
+    ):
+        iban = to_iban(one)
+        if iban is None:
+            continue
+        if other in _iban_forms(iban):
+            return True
+        bank_code, slash, number = (compact(written) or "").partition("/")
+        if slash and bank_code.isalnum() and number.isalnum():
+            bban = iban[4:]
+            width = len(bban) - len(bank_code)
+            if width > 0 and bban == (bank_code + number.zfill(width)).upper():
+                return True
+    return False

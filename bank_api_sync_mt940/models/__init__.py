@@ -1,1 +1,6 @@
+from . import account_bank_statement
 from . import account_journal
+from . import bank_api_connection
+from . import bank_api_statement_importer
+from . import bank_api_mt940_importer
+from . import bank_api_sync_runner

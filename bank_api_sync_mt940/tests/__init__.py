@@ -1,1 +1,3 @@
+from . import test_mt940_api_delivery
+from . import test_mt940_import
 from . import test_mt940_journal_settings

@@ -1,0 +1,127 @@
+from odoo import api, fields, models
+
+from ..models.account_journal import MT940_ENCODINGS
+
+
+class BankApiMt940Import(models.TransientModel):
+    """Upload MT940 files (or zips of them) into a bank journal, then show
+    what was imported."""
+
+    _name = "bank.api.mt940.import"
+    _description = "Import MT940 Statements"
+
+    def _default_journal_id(self):
+        context = self.env.context
+        if context.get("active_model") == "account.journal":
+            ids = context.get("active_ids") or []
+            if len(ids) == 1:
+                return ids[0]
+        return False
+
+    state = fields.Selection(
+        selection=[("upload", "Upload"), ("done", "Done")],
+        default="upload",
+        required=True,
+    )
+    journal_id = fields.Many2one(
+        "account.journal",
+        string="Journal",
+        required=True,
+        domain="[('type', '=', 'bank')]",
+        default=_default_journal_id,
+        help="The bank journal the statements are for. Statements of another "
+        "account in the same files go to that account's journal when it is fed "
+        "by MT940 files.",
+    )
+    company_id = fields.Many2one(related="journal_id.company_id")
+    attachment_ids = fields.Many2many(
+        "ir.attachment",
+        string="Files",
+        help="MT940 files (.sta, .mt940, .txt, .940) or zip archives of them.",
+    )
+    encoding = fields.Selection(
+        selection=MT940_ENCODINGS,
+        string="Character Set",
+        compute="_compute_encoding",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        help="The journal's MT940 Encoding; Detect reads the files to decide.",
+    )
+    import_anyway = fields.Boolean(
+        help="Import even when a statement does not follow on from the journal's "
+        "last MT940 statement (a statement number or money missing in between). "
+        "Tick it only once you know why.",
+    )
+    # The outcome, shown once imported.
+    file_count = fields.Integer(string="Files Read", readonly=True)
+    statement_count = fields.Integer(string="Statements Read", readonly=True)
+    line_count = fields.Integer(string="Lines Created", readonly=True)
+    duplicate_count = fields.Integer(string="Duplicates Skipped", readonly=True)
+    warnings = fields.Text(readonly=True)
+    statement_ids = fields.Many2many(
+        "account.bank.statement", string="Statements", readonly=True
+    )
+    line_ids = fields.Many2many(
+        "account.bank.statement.line", string="Transactions", readonly=True
+    )
+
+    @api.depends("journal_id")
+    def _compute_encoding(self):
+        for wizard in self:
+            wizard.encoding = wizard.journal_id.mt940_encoding or "auto"
+
+    def action_import(self):
+        """Read and check the whole upload, import it, show the summary."""
+        self.ensure_one()
+        result = self.env["bank.api.mt940.importer"]._import_files(
+            self.journal_id,
+            self.attachment_ids,
+            encoding=self.encoding,
+            import_anyway=self.import_anyway,
+        )
+        self.write(
+            {
+                "state": "done",
+                "file_count": result.files,
+                "statement_count": result.statements_read,
+                "line_count": len(result.lines),
+                "duplicate_count": result.duplicates,
+                "warnings": "\n".join(result.warnings) or False,
+                "statement_ids": [fields.Command.set(result.statements.ids)],
+                "line_ids": [fields.Command.set(result.lines.ids)],
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("MT940 Import"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+        }
+
+    def action_open_statements(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Imported Statements"),
+            "res_model": "account.bank.statement",
+            "view_mode": "list",
+            "views": [(False, "list")],
+            "domain": [("id", "in", self.statement_ids.ids)],
+        }
+
+    def action_open_lines(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Imported Transactions"),
+            "res_model": "account.bank.statement.line",
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": [("id", "in", self.line_ids.ids)],
+            "context": {"create": False},
+        }
