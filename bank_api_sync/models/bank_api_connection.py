@@ -314,13 +314,33 @@ class BankApiConnection(models.Model):
         """Ask for a fresh consent (renewal before or after expiry)."""
         return self.action_connect()
 
-    def action_sync_now(self):
-        """A sync started by a person: PSD2 user-present, no daily quota used."""
+    def action_sync_now(self, date_from=None, date_to=None):
+        """A sync started by a person: PSD2 user-present, no daily quota used.
+        ``date_from``/``date_to``: a chosen period instead of the usual window.
+
+        Accounting users may start it; the sync then keeps its books (logs,
+        tokens, quota, statement lines) as the scheduler does, and the log
+        records who started it.
+        """
         self.ensure_one()
-        log = self.env["bank.api.sync.runner"]._sync_connection(
-            self, trigger="manual", psu=self._request_psu_context()
+        if not self.env.user.has_group("account.group_account_user"):
+            raise UserError(
+                self.env._("Only accounting users may sync bank connections.")
+            )
+        psu = self._request_psu_context()
+        log = (
+            self.env["bank.api.sync.runner"]
+            .sudo()
+            ._sync_connection(
+                self.sudo(),
+                trigger="manual",
+                psu=psu,
+                date_from=date_from,
+                date_to=date_to,
+                started_by=self.env.user,
+            )
         )
-        return log._notification_action()
+        return log.with_env(self.env)._notification_action()
 
     def action_view_logs(self):
         self.ensure_one()

@@ -24,6 +24,9 @@ class BankApiSyncLog(models.Model):
         required=True,
         readonly=True,
     )
+    started_by_id = fields.Many2one(
+        "res.users", readonly=True, help="Who pressed Sync Now (empty: the scheduler)."
+    )
     user_present = fields.Boolean(
         readonly=True, help="PSD2 user-present access: not counted in the daily quota."
     )

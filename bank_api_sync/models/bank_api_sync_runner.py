@@ -54,13 +54,23 @@ class BankApiSyncRunner(models.AbstractModel):
 
     @api.model
     def _sync_connection(
-        self, connection, trigger, psu=None, date_from=None, date_to=None
+        self,
+        connection,
+        trigger,
+        psu=None,
+        date_from=None,
+        date_to=None,
+        started_by=None,
     ):
         """Sync every mapped account of ``connection``; returns the run's log.
 
         Never raises for a bank's failure: the outcome is in the log, the
         connection's state and chatter, and an activity when a person is needed.
         """
+        # Everything the run creates belongs to the connection's company,
+        # whichever company the scheduler or the person happens to be in.
+        self = self.with_company(connection.company_id)
+        connection = connection.with_company(connection.company_id)
         user_present = bool(psu)
         log = self.env["bank.api.sync.log"].create(
             {
@@ -68,6 +78,7 @@ class BankApiSyncRunner(models.AbstractModel):
                 "trigger": trigger,
                 "user_present": user_present,
                 "started_at": fields.Datetime.now(),
+                "started_by_id": started_by.id if started_by else False,
             }
         )
         started = time.monotonic()

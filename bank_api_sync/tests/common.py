@@ -50,13 +50,16 @@ class SandboxSyncCase(BankApiSyncCase):
         super().setUpClass()
         # The scheduler opens a cursor per connection: in test mode those
         # cursors share the test's transaction, so nothing is really committed.
-        cls.registry.enter_test_mode(cls.cr)
-        cls.addClassCleanup(cls.registry.leave_test_mode)
+        # (HttpCase enters the test mode itself.)
+        if not getattr(cls, "registry_test_mode", False):
+            cls.registry.enter_test_mode(cls.cr)
+            cls.addClassCleanup(cls.registry.leave_test_mode)
 
     def setUp(self):
-        frozen = freeze_time(self.frozen_at)
-        self.clock = frozen.start()  # self.clock.move_to(...) moves Odoo and the bank
-        self.addCleanup(frozen.stop)
+        if self.frozen_at:
+            frozen = freeze_time(self.frozen_at)
+            self.clock = frozen.start()  # clock.move_to(...) moves Odoo and the bank
+            self.addCleanup(frozen.stop)
         super().setUp()
         self.bank = SandboxBank(port=0, **self.sandbox_options).start()
         self.addCleanup(self.bank.stop)

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -233,3 +234,47 @@ class TestSync(SandboxSyncCase):
             self.connection,
         )
         self.assertFalse(self.accounts[1].balance_mismatch)
+
+    def test_an_accounting_user_can_start_a_sync_and_is_named_in_the_log(self):
+        action = self.connection.with_user(self.accountant).action_sync_now()
+        self.assertEqual(action["params"]["type"], "success", action["params"])
+        log = self.connection.log_ids[:1]
+        self.assertEqual(log.started_by_id, self.accountant)
+        self.assertTrue(log.user_present)
+        self.assertGreater(log.lines_created, 0)
+        self.assertIn(str(log.lines_created), action["params"]["message"])
+
+    def test_a_chosen_period_fills_a_gap_without_duplicates(self):
+        self.sync()
+        older_from = self.window_start() - timedelta(days=20)
+        older_to = self.window_start() + timedelta(days=2)
+        wizard = (
+            self.env["bank.api.sync.period"]
+            .with_user(self.accountant)
+            .create(
+                {
+                    "connection_id": self.connection.id,
+                    "date_from": older_from,
+                    "date_to": older_to,
+                }
+            )
+        )
+        wizard.action_sync()
+        log = self.connection.log_ids[:1]
+        self.assertEqual((log.window_from, log.window_to), (older_from, older_to))
+        self.assertGreater(log.lines_created, 0)
+        self.assertGreater(log.duplicates_skipped, 0)  # the overlap with the first run
+        for account in self.accounts:
+            self.assertLedgerComplete(account, older_from)
+
+    def test_a_period_beyond_the_banks_history_is_refused_before_calling(self):
+        wizard = self.env["bank.api.sync.period"].create(
+            {
+                "connection_id": self.connection.id,
+                "date_from": self.frozen_at.date() - timedelta(days=200),
+            }
+        )
+        self.bank.request_log.clear()
+        with self.assertRaises(UserError):
+            wizard.action_sync()
+        self.assertFalse(self.bank.request_log)

@@ -141,3 +141,36 @@ class TestSyncLimits(SandboxSyncCase):
         )
         self.assertIn(broken_log.status, ("postponed", "failed"))
         self.assertTrue(fields.Datetime.now() < broken.next_sync_at)
+
+    def test_the_scheduler_syncs_each_company_into_its_own_journals(self):
+        other_company = self.env["res.company"].create(
+            {"name": "Sandbox Trading GmbH", "currency_id": self.env.ref("base.EUR").id}
+        )
+        self.env["account.chart.template"].try_loading(
+            "generic_coa", other_company, install_demo=False
+        )
+        self.connection.active = False
+        theirs = self.env["bank.api.connection"].create(
+            {
+                "name": "Their Bank",
+                "company_id": other_company.id,
+                "base_url": self.bank.url,
+                "client_id": self.connection.client_id,
+                "client_secret": "sandbox-secret",
+                "initial_history_days": 5,
+                "frequency_per_day": 100,
+            }
+        )
+        theirs.with_company(other_company).action_connect()
+        theirs.account_ids.with_company(other_company).action_create_journal()
+        self.run_scheduler()
+        log = theirs.log_ids[:1]
+        self.assertEqual(log.status, "success", log.message)
+        journals = theirs.account_ids.journal_id
+        self.assertEqual(journals.company_id, other_company)
+        lines = self.env["account.bank.statement.line"].search(
+            [("journal_id", "in", journals.ids)]
+        )
+        self.assertTrue(lines)
+        self.assertEqual(lines.company_id, other_company)
+        self.assertEqual(log.company_id, other_company)

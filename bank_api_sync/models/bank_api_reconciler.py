@@ -1,0 +1,474 @@
+import logging
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+_logger = logging.getLogger(__name__)
+
+# Lines reconciled in one batch of writes and one reconciliation plan.
+RECONCILE_BATCH = 250
+
+# Contexts under which a posted statement line's journal items are rewritten,
+# as Odoo's own action_undo_reconciliation does.
+REWRITE_CONTEXT = {
+    "force_delete": True,
+    "skip_readonly_check": True,
+    "skip_account_move_synchronization": True,
+    "skip_invoice_sync": True,
+}
+
+
+def to_decimal(value, currency):
+    """A float amount of ``currency`` as an exact Decimal."""
+    return Decimal(repr(currency.round(value or 0.0)))
+
+
+def quantize(value, currency):
+    step = Decimal(1).scaleb(-currency.decimal_places)
+    return Decimal(value).quantize(step, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class PlannedAllocation:
+    """Money of the line applied to one open item. ``amount`` is in the
+    line's currency, ``amount_currency`` in the item's; ``residual_currency``
+    is what the item had open when the plan was made (None: not checked)."""
+
+    move_line: object  # account.move.line
+    amount: Decimal
+    amount_currency: Decimal
+    closes: bool
+    residual_currency: Decimal | None = None
+
+
+@dataclass
+class ReconcilePlan:
+    """How to reconcile one statement line."""
+
+    partner_id: int | None = None
+    allocations: list = field(default_factory=list)
+    write_off: Decimal = Decimal(0)  # line currency, the engine's sign
+    write_off_account: object = None  # account.account
+    write_off_label: str | None = None
+    write_off_analytic: dict | None = None
+    fee_model: object = None  # account.reconcile.model
+    reconcile_model: object = None  # the model the match came from
+    keep_open: bool = False  # an overpayment: the rest stays on the suspense account
+
+
+class BankApiReconciler(models.AbstractModel):
+    """Reconciles bank statement lines with Odoo's own mechanisms: the line's
+    suspense item is replaced by counterpart items on the invoices' accounts
+    (and write-off or fee items), which are then reconciled with the invoices
+    (``account.move.line._reconcile_plan``): the invoices are paid at once.
+    The same preparation serves the pilot mode's preview."""
+
+    _name = "bank.api.reconciler"
+    _description = "Bank Statement Reconciler"
+
+    # -------------------------------------------------------------------------
+    # Plans
+    # -------------------------------------------------------------------------
+
+    @api.model
+    def _plan_from_engine(self, proposal, models_by_id, items_by_id):
+        """A plan for an engine ``Proposal`` (items as loaded for the run)."""
+        model = models_by_id.get(proposal.rule_id)
+        move_lines = self.env["account.move.line"].browse(proposal.item_ids)
+        lines_by_id = {line.id: line for line in move_lines}
+        return ReconcilePlan(
+            partner_id=proposal.partner_id,
+            allocations=[
+                PlannedAllocation(
+                    move_line=lines_by_id[allocation.item_id],
+                    amount=allocation.amount,
+                    amount_currency=allocation.amount_currency,
+                    closes=allocation.closes_item,
+                    residual_currency=items_by_id[
+                        allocation.item_id
+                    ].residual_in_currency,
+                )
+                for allocation in proposal.allocations
+            ],
+            write_off=proposal.write_off,
+            reconcile_model=model,
+            keep_open=bool(proposal.unallocated),
+            **self._write_off_of(model if proposal.write_off else None),
+        )
+
+    @api.model
+    def _write_off_of(self, model):
+        """The write-off fields of a plan from a model's counterpart item."""
+        model_line = model._bank_api_counterpart_line() if model else None
+        if not model_line:
+            return {}
+        return {
+            "write_off_account": model_line.account_id,
+            "write_off_label": model_line.label or model.name,
+            "write_off_analytic": model_line.analytic_distribution,
+        }
+
+    @api.model
+    def _plan_from_fee(self, fee_model):
+        return ReconcilePlan(fee_model=fee_model, reconcile_model=fee_model)
+
+    @api.model
+    def _plan_from_proposal(self, proposal):
+        """A plan for a stored ``bank.api.match.proposal``."""
+        model = proposal.reconcile_model_id
+        if proposal.kind == "fee":
+            if not model:
+                raise UserError(
+                    self.env._(
+                        "The reconciliation model of this fee proposal was deleted: "
+                        "run Match Now again."
+                    )
+                )
+            return self._plan_from_fee(model)
+        currency = proposal.statement_line_id.currency_id
+        return ReconcilePlan(
+            partner_id=proposal.partner_id.id or None,
+            allocations=[
+                PlannedAllocation(
+                    move_line=allocation.move_line_id,
+                    amount=to_decimal(allocation.amount, currency),
+                    amount_currency=to_decimal(
+                        allocation.amount_currency, allocation.item_currency_id
+                    ),
+                    closes=allocation.closes_item,
+                    residual_currency=to_decimal(
+                        allocation.residual_currency, allocation.item_currency_id
+                    ),
+                )
+                for allocation in proposal.allocation_ids
+            ],
+            write_off=to_decimal(proposal.write_off_amount, currency),
+            reconcile_model=model,
+            keep_open=bool(proposal.unallocated_amount),
+            **self._write_off_of(model if proposal.write_off_amount else None),
+        )
+
+    # -------------------------------------------------------------------------
+    # Journal items
+    # -------------------------------------------------------------------------
+
+    @api.model
+    def _prepare_entries(self, st_line, plan):
+        """The journal items replacing the line's suspense item.
+
+        Returns ``{"vals_list": [...], "pairs": [(index, move line)]}``: each
+        pair is a new item (by its index in ``vals_list``) to reconcile with an
+        open item. Amounts are in the line's transaction currency (its foreign
+        currency, else the journal's), company amounts in proportion to the
+        bank line, so the entry always balances; Odoo books any exchange
+        difference with the invoice when reconciling.
+        """
+        liquidity, suspense, others = st_line._seek_for_lines()
+        if others or len(suspense) != 1 or len(liquidity) != 1:
+            raise UserError(
+                self.env._(
+                    "Bank line %(line)s is already (partly) reconciled: undo its "
+                    "reconciliation first.",
+                    line=st_line.display_name,
+                )
+            )
+        currency = suspense.currency_id  # the transaction currency
+        company_currency = st_line.company_currency_id
+        total = -to_decimal(suspense.amount_currency, currency)
+        company_total = -to_decimal(suspense.balance, company_currency)
+        journal_total = to_decimal(st_line.amount, st_line.currency_id)
+        label = st_line.payment_ref or "/"
+        parts, pairs = [], []
+        for allocation in plan.allocations:
+            item = allocation.move_line
+            self._check_item(st_line, allocation)
+            if item.currency_id == currency:
+                amount = (
+                    to_decimal(item.amount_residual_currency, currency)
+                    if allocation.closes
+                    else allocation.amount_currency
+                )
+            elif currency == company_currency and allocation.closes:
+                amount = to_decimal(item.amount_residual, company_currency)
+            else:
+                amount = allocation.amount * total / journal_total
+            parts.append(
+                {
+                    "name": label,
+                    "account_id": item.account_id.id,
+                    "partner_id": item.partner_id.id,
+                    "amount": -quantize(amount, currency),
+                }
+            )
+            pairs.append((len(parts) - 1, item))
+        rest = -(total + sum((part["amount"] for part in parts), Decimal(0)))
+        if plan.fee_model:
+            parts += self._fee_parts(plan.fee_model, rest, currency)
+        elif not currency.is_zero(float(rest)):
+            parts.append(self._rest_part(st_line, plan, rest, currency, parts, pairs))
+        vals_list = self._with_company_amounts(
+            parts, currency, company_currency, total, company_total
+        )
+        return {"vals_list": vals_list, "pairs": pairs}
+
+    def _check_item(self, st_line, allocation):
+        item = allocation.move_line
+        currency = item.currency_id
+        residual = to_decimal(item.amount_residual_currency, currency)
+        if (
+            item.reconciled
+            or item.parent_state != "posted"
+            or not residual
+            or item.company_id.root_id != st_line.company_id.root_id
+        ):
+            raise UserError(
+                self.env._(
+                    "%(item)s is no longer open: run Match Now again.",
+                    item=item.move_id.display_name,
+                )
+            )
+        changed = (
+            allocation.residual_currency is not None
+            and residual != allocation.residual_currency
+        )
+        too_much = not allocation.closes and abs(allocation.amount_currency) > abs(
+            residual
+        )
+        if changed or too_much:
+            raise UserError(
+                self.env._(
+                    "What is open on %(item)s changed since the proposal was made: "
+                    "run Match Now again.",
+                    item=item.move_id.display_name,
+                )
+            )
+
+    def _rest_part(self, st_line, plan, rest, currency, parts, pairs):
+        """The item for what the counterparts leave: a write-off within the
+        model's tolerance, a cent of rounding, or an open suspense item."""
+        if plan.write_off and plan.write_off_account:
+            return {
+                "name": plan.write_off_label or st_line.payment_ref or "/",
+                "account_id": plan.write_off_account.id,
+                "partner_id": plan.partner_id or False,
+                "analytic_distribution": plan.write_off_analytic or False,
+                "amount": rest,
+            }
+        rounding = Decimal(repr(currency.rounding)) * max(len(pairs), 1)
+        if pairs and not plan.keep_open and abs(rest) <= rounding:
+            parts[pairs[-1][0]]["amount"] += rest
+            return None
+        suspense = st_line.journal_id.suspense_account_id
+        return {
+            "name": st_line.payment_ref or "/",
+            "account_id": suspense.id,
+            "partner_id": plan.partner_id or False,
+            "amount": rest,
+        }
+
+    def _fee_parts(self, fee_model, amount, currency):
+        """The fee on the model's account, split into base and taxes when the
+        model's counterpart item has taxes (the bank's amount includes them)."""
+        model_line = fee_model._bank_api_counterpart_line()
+        base = {
+            "name": model_line.label or fee_model.name,
+            "account_id": model_line.account_id.id,
+            "analytic_distribution": model_line.analytic_distribution,
+        }
+        taxes = model_line.tax_ids
+        if not taxes or not amount:
+            return [{**base, "amount": amount}]
+        sign = 1 if amount > 0 else -1
+        # An expense (debit) is a purchase, money back is its refund.
+        is_refund = any(
+            (tax.type_tax_use == "purchase") == (amount < 0) for tax in taxes[:1]
+        )
+        computed = taxes.with_context(force_price_include=True).compute_all(
+            float(abs(amount)), currency=currency, is_refund=is_refund
+        )
+        parts = [
+            {
+                **base,
+                "amount": sign * quantize(computed["total_excluded"], currency),
+                "tax_ids": [Command.set(taxes.ids)],
+                "tax_tag_ids": [Command.set(computed["base_tags"])],
+            }
+        ]
+        for tax in computed["taxes"]:
+            parts.append(
+                {
+                    "name": tax["name"],
+                    "account_id": tax["account_id"] or model_line.account_id.id,
+                    "amount": sign * quantize(tax["amount"], currency),
+                    "tax_repartition_line_id": tax["tax_repartition_line_id"],
+                    "tax_ids": [Command.set(tax["tax_ids"])],
+                    "tax_tag_ids": [Command.set(tax["tag_ids"])],
+                    "group_tax_id": tax["group"].id if tax["group"] else False,
+                }
+            )
+        parts[0]["amount"] += amount - sum(part["amount"] for part in parts)
+        return parts
+
+    def _with_company_amounts(
+        self, parts, currency, company_currency, total, company_total
+    ):
+        parts = [part for part in parts if part is not None]
+        same = currency == company_currency
+        balances = []
+        for part in parts:
+            if same or not total:
+                balances.append(part["amount"])
+            else:
+                balances.append(
+                    quantize(part["amount"] * company_total / total, company_currency)
+                )
+        if balances and not same:
+            # The entry balances in company currency: the biggest item takes
+            # the rounding.
+            largest = max(range(len(parts)), key=lambda i: abs(parts[i]["amount"]))
+            balances[largest] -= company_total + sum(balances)
+        vals_list = []
+        for part, balance in zip(parts, balances, strict=True):
+            vals = {key: value for key, value in part.items() if key != "amount"}
+            vals.update(
+                currency_id=currency.id,
+                amount_currency=float(part["amount"]),
+                debit=float(balance) if balance > 0 else 0.0,
+                credit=float(-balance) if balance < 0 else 0.0,
+            )
+            vals_list.append(vals)
+        return vals_list
+
+    # -------------------------------------------------------------------------
+    # Reconciling
+    # -------------------------------------------------------------------------
+
+    @api.model
+    def _reconcile(self, st_line, plan, how):
+        """Post ``plan`` on the line and reconcile it with its items, now."""
+        entries = self._prepare_entries(st_line, plan)
+        self._apply([(st_line, plan, entries)], how)
+
+    @api.model
+    def _reconcile_many(self, items, how):
+        """Reconcile many (statement line, plan) at once, in batches; a line
+        Odoo refuses (a lock date, an item paid meanwhile) is left for a
+        person and does not hold back the others. Returns [(line, reason)]
+        of the lines that could not be reconciled."""
+        failed, prepared = [], []
+        for st_line, plan in items:
+            try:
+                prepared.append((st_line, plan, self._prepare_entries(st_line, plan)))
+            except UserError as error:
+                failed.append((st_line, error.args[0]))
+        for start in range(0, len(prepared), RECONCILE_BATCH):
+            self._apply_or_split(prepared[start : start + RECONCILE_BATCH], how, failed)
+        for st_line, reason in failed:
+            _logger.info(
+                "Bank line %s not reconciled automatically: %s", st_line.id, reason
+            )
+        return failed
+
+    def _apply_or_split(self, batch, how, failed):
+        """Apply ``batch``; when Odoo refuses something in it, split it in two
+        and try each half, down to the line that is refused (appended to
+        ``failed``): a bad line costs a few retries, not a batch line by line."""
+        try:
+            with self.env.cr.savepoint():
+                self._apply(batch, how)
+        except (UserError, ValidationError) as error:
+            self.env.invalidate_all()
+            if len(batch) == 1:
+                failed.append((batch[0][0], error.args[0]))
+                return
+            middle = len(batch) // 2
+            self._apply_or_split(batch[:middle], how, failed)
+            self._apply_or_split(batch[middle:], how, failed)
+            return
+        # A long run would otherwise drag a cache of every record it touched
+        # through each following batch (it gets slower and slower); what the
+        # caller holds is simply read again.
+        self.env.flush_all()
+        self.env.invalidate_all()
+
+    @api.model
+    def _apply(self, prepared, how):
+        """Write the prepared items of many lines in a few batched operations
+        (Odoo's per-write overhead dominates otherwise), then reconcile every
+        pair in one reconciliation plan."""
+        st_lines = self.env["account.bank.statement.line"].concat(
+            *(st_line for st_line, _plan, _entries in prepared)
+        )
+        company = st_lines.company_id[:1]
+        context = {
+            **REWRITE_CONTEXT,
+            "check_move_validity": False,
+            # Odoo logs each item added to a posted entry in its chatter; that
+            # log is the audit trail only when the company keeps one.
+            "tracking_disable": not company.check_account_audit_trail,
+        }
+        self._set_partners(prepared, context)
+        suspense = self.env["account.move.line"]
+        vals_list, owners = [], []
+        for st_line, _plan, entries in prepared:
+            suspense |= st_line._seek_for_lines()[1]
+            for vals in entries["vals_list"]:
+                vals_list.append({**vals, "move_id": st_line.move_id.id})
+            owners.append(len(entries["vals_list"]))
+        suspense.with_context(**context, dynamic_unlink=True).unlink()
+        created = (
+            self.env["account.move.line"].with_context(**context).create(vals_list)
+        )
+        moves = st_lines.move_id
+        unbalanced = moves._get_unbalanced_moves({"records": moves})
+        if unbalanced:
+            raise UserError(
+                self.env._(
+                    "The entry of bank line %(line)s would not balance.",
+                    line=moves.browse(unbalanced[0][0]).display_name,
+                )
+            )
+        pairs, position = [], 0
+        for (_st_line, _plan, entries), count in zip(prepared, owners, strict=True):
+            items = created[position : position + count]
+            pairs += [items[index] + item for index, item in entries["pairs"]]
+            position += count
+        if pairs:
+            self.env["account.move.line"]._reconcile_plan(pairs)
+        now = fields.Datetime.now()
+        by_model = {}
+        for st_line, plan, _entries in prepared:
+            model = plan.reconcile_model.id if plan.reconcile_model else False
+            by_model.setdefault(model, []).append(st_line.id)
+        for model, line_ids in by_model.items():
+            st_lines.browse(line_ids).write(
+                {
+                    "bank_api_reconciled_how": how,
+                    "bank_api_reconciled_at": now,
+                    "bank_api_reconcile_model_id": model,
+                }
+            )
+
+    def _set_partners(self, prepared, context):
+        """The partner found goes on the line, its entry and its bank item."""
+        by_partner = {}
+        for st_line, plan, _entries in prepared:
+            if plan.partner_id and st_line.partner_id.id != plan.partner_id:
+                by_partner.setdefault(plan.partner_id, []).append(st_line.id)
+        for partner_id, line_ids in by_partner.items():
+            st_lines = self.env["account.bank.statement.line"].browse(line_ids)
+            liquidity = self.env["account.move.line"].concat(
+                *(st_line._seek_for_lines()[0] for st_line in st_lines)
+            )
+            liquidity.with_context(**context).write({"partner_id": partner_id})
+            st_lines.move_id.with_context(**context).write({"partner_id": partner_id})
+            st_lines.with_context(skip_account_move_synchronization=True).write(
+                {"partner_id": partner_id}
+            )
+
+    @api.model
+    def _reconcile_proposal(self, proposal, how):
+        plan = self._plan_from_proposal(proposal)
+        return self._reconcile(proposal.statement_line_id, plan, how)

@@ -1,0 +1,295 @@
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from .common_matching import BankApiMatchingCase
+
+
+@tagged("post_install", "-at_install")
+class TestMatchingReview(BankApiMatchingCase):
+    """What must wait for a person, what a person does with it, fees, the
+    pilot mode and the figures."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.kowalski = cls.partner(
+            "Kowalski i Syn Sp. z o.o.", iban="PL61109010140000071219812874"
+        )
+        cls.nowak = cls.partner("Nowak PHU", iban="PL27114020040000300201355387")
+
+    # --- ambiguity -----------------------------------------------------------
+
+    def test_two_invoices_with_the_same_amount_are_not_reconciled(self):
+        first = self.invoice(self.kowalski, 500.0, invoice_date="2026-11-03")
+        second = self.invoice(self.kowalski, 500.0, invoice_date="2026-11-05")
+        line = self.bank_line(
+            500.0, "Zapłata", account_number="PL61109010140000071219812874"
+        )
+        stats = self.match(line)
+        self.assertEqual(stats["auto"], 0)
+        self.assertNotReconciled(line, first, second)
+        proposed = line.bank_api_proposal_ids.allocation_ids.move_id
+        self.assertEqual(proposed, first | second)
+        self.assertIn("500", line.bank_api_match_notes)
+
+    def test_a_reference_matching_two_partners_is_not_reconciled(self):
+        mine = self.invoice(self.kowalski, 210.0, payment_reference="ZAM/15")
+        theirs = self.invoice(self.nowak, 340.0, payment_reference="ZAM/15")
+        line = self.bank_line(210.0, "ZAM/15")
+        self.match(line)
+        self.assertNotReconciled(line, mine, theirs)
+        self.assertTrue(line.bank_api_best_proposal_id.ambiguity)
+        self.assertIn("2 partners", line.bank_api_match_notes)
+
+    def test_an_invoice_is_never_reconciled_twice_in_one_run(self):
+        invoice = self.invoice(self.kowalski, 90.0, number="FV/2026/11/0081")
+        first = self.bank_line(90.0, "FV/2026/11/0081")
+        again = self.bank_line(90.0, "FV/2026/11/0081 (again)")
+        self.match(first, again)
+        self.assertReconciledWith(first, invoice)
+        self.assertFalse(again.is_reconciled)
+
+    def test_a_model_without_auto_validate_only_proposes(self):
+        self.invoice_model.auto_reconcile = False
+        invoice = self.invoice(self.kowalski, 70.0, number="FV/2026/11/0082")
+        line = self.bank_line(70.0, "FV/2026/11/0082")
+        self.match(line)
+        self.assertNotReconciled(line, invoice)
+        self.assertTrue(line.bank_api_best_proposal_id.would_auto)
+
+    def test_a_line_odoo_refuses_does_not_hold_back_the_others(self):
+        locked = self.invoice(self.kowalski, 55.0, number="FV/2026/11/0083")
+        fine = self.invoice(self.kowalski, 66.0, number="FV/2026/11/0084")
+        old_line = self.bank_line(55.0, "FV/2026/11/0083", date="2026-11-05")
+        new_line = self.bank_line(66.0, "FV/2026/11/0084", date="2026-11-20")
+        # Odoo refuses to touch the entries of a locked period.
+        self.env.company.sudo().fiscalyear_lock_date = "2026-11-10"
+        stats = self.match(old_line, new_line)
+        self.assertEqual(stats["auto"], 1)
+        self.assertEqual(stats["failed"], 1)
+        self.assertReconciledWith(new_line, fine)
+        self.assertNotReconciled(old_line, locked)
+        self.assertIn("period of this line is locked", old_line.bank_api_match_notes)
+        self.assertEqual(old_line.bank_api_best_proposal_id.move_ids, locked)
+
+    # --- a person decides ------------------------------------------------------
+
+    def test_accepting_another_proposal(self):
+        first = self.invoice(self.kowalski, 500.0, invoice_date="2026-11-03")
+        second = self.invoice(self.kowalski, 500.0, invoice_date="2026-11-05")
+        line = self.bank_line(
+            500.0, "Zapłata", account_number="PL61109010140000071219812874"
+        )
+        self.match(line)
+        other = line.bank_api_proposal_ids.filtered(
+            lambda proposal: proposal.move_ids == second
+        )
+        other.with_user(self.accountant).action_accept()
+        self.assertReconciledWith(line, second, how="proposal")
+        self.assertEqual(first.payment_state, "not_paid")
+        self.assertEqual(line.bank_api_proposal_ids, other)
+        self.assertEqual(other.state, "accepted")
+
+    def test_a_proposal_outdated_by_another_payment_is_refused(self):
+        invoice = self.invoice(self.nowak, 640.0)
+        line = self.bank_line(
+            640.0, "przelew", account_number="PL27114020040000300201355387"
+        )
+        self.match(line)
+        proposal = line.bank_api_best_proposal_id
+        other = self.bank_line(200.0, "x", partner_id=self.nowak.id)
+        self.env["bank.api.manual.reconcile.wizard"].create(
+            {
+                "statement_line_id": other.id,
+                "move_line_ids": [
+                    Command.set(invoice.line_ids.filtered("amount_residual").ids)
+                ],
+            }
+        ).action_reconcile()
+        with self.assertRaises(UserError):
+            proposal.action_accept()
+
+    def test_reconcile_by_hand_with_a_difference_account(self):
+        first = self.invoice(self.nowak, 100.0)
+        second = self.invoice(self.nowak, 50.0)
+        line = self.bank_line(148.0, "zaplata", partner_id=self.nowak.id)
+        items = (first | second).line_ids.filtered("amount_residual")
+        wizard = self.env["bank.api.manual.reconcile.wizard"].create(
+            {
+                "statement_line_id": line.id,
+                "move_line_ids": [Command.set(items.ids)],
+                "write_off_account_id": self.write_off_account.id,
+                "write_off_label": "Rounding",
+            }
+        )
+        self.assertEqual(wizard.partner_id, self.nowak)
+        self.assertAlmostEqual(wizard.difference, -2.0)
+        wizard.action_reconcile()
+        self.env.invalidate_all()
+        self.assertReconciledWith(line, first, second, how="manual")
+        write_off = line.move_id.line_ids.filtered(
+            lambda item: item.account_id == self.write_off_account
+        )
+        self.assertAlmostEqual(write_off.debit, 2.0)
+
+    def test_undo_an_automatic_reconciliation(self):
+        invoice = self.invoice(self.kowalski, 310.0, number="FV/2026/11/0091")
+        line = self.bank_line(310.0, "FV/2026/11/0091")
+        self.match(line)
+        self.assertReconciledWith(line, invoice)
+        line.with_user(self.accountant).action_bank_api_undo()
+        self.env.invalidate_all()
+        self.assertNotReconciled(line, invoice)
+        self.assertTrue(line.bank_api_corrected)
+        self.assertTrue(line.bank_api_corrected_at)
+        # The proposal waits for the accountant and is never automatic again.
+        self.assertEqual(line.bank_api_best_proposal_id.move_ids, invoice)
+        self.assertFalse(line.bank_api_best_proposal_id.would_auto)
+        self.match(line)
+        self.assertNotReconciled(line, invoice)
+        line.bank_api_best_proposal_id.action_accept()
+        self.assertReconciledWith(line, invoice, how="proposal")
+        self.assertTrue(line.bank_api_corrected)
+
+    # --- fees ----------------------------------------------------------------------
+
+    def test_bank_fee_by_transaction_code_goes_to_the_fee_account(self):
+        line = self.bank_line(
+            -12.3, "Opłata za przelew SORBNET", transaction_type="NCHG"
+        )
+        stats = self.match(line)
+        self.assertEqual(stats["fees"], 1)
+        self.assertTrue(line.is_reconciled)
+        self.assertEqual(line.bank_api_reconcile_model_id, self.fee_model)
+        fee = line.move_id.line_ids.filtered(
+            lambda item: item.account_id == self.fee_account
+        )
+        self.assertAlmostEqual(fee.debit, 12.3)
+
+    def test_bank_fee_by_keyword_with_taxes(self):
+        tax = self.env["account.tax"].create(
+            {
+                "name": "VAT 15% fees",
+                "amount": 15,
+                "type_tax_use": "purchase",
+                "company_id": self.company.id,
+            }
+        )
+        self.fee_model.line_ids.tax_ids = tax
+        line = self.bank_line(-11.5, "Prowizja za przelew natychmiastowy")
+        self.match(line)
+        self.assertTrue(line.is_reconciled)
+        base = line.move_id.line_ids.filtered(lambda item: item.tax_ids)
+        tax_line = line.move_id.line_ids.filtered("tax_repartition_line_id")
+        self.assertEqual(base.account_id, self.fee_account)
+        self.assertAlmostEqual(base.debit, 10.0)
+        self.assertAlmostEqual(tax_line.debit, 1.5)
+        self.assertEqual(tax_line.tax_line_id, tax)
+
+    def test_a_customer_payment_is_never_a_fee(self):
+        invoice = self.invoice(self.kowalski, 45.0, number="FV/2026/11/0092")
+        line = self.bank_line(45.0, "prowizja FV/2026/11/0092")
+        self.match(line)
+        self.assertReconciledWith(line, invoice)
+
+    # --- pilot mode ----------------------------------------------------------------
+
+    def test_pilot_mode_posts_nothing(self):
+        self.journal.bank_api_pilot_mode = True
+        invoice = self.invoice(self.kowalski, 880.0, number="FV/2026/11/0093")
+        line = self.bank_line(880.0, "FV/2026/11/0093")
+        fee = self.bank_line(-3.0, "Prowizja", transaction_type="NCHG")
+        items_before = (line | fee).move_id.line_ids
+        stats = self.match(line, fee)
+        self.assertEqual(stats["auto"], 0)
+        self.assertEqual(stats["would_auto"], 2)
+        self.assertNotReconciled(line, invoice)
+        self.assertNotReconciled(fee)
+        self.assertEqual((line | fee).move_id.line_ids, items_before)
+        proposal = line.bank_api_best_proposal_id
+        self.assertTrue(proposal.would_auto)
+        self.assertTrue(proposal.pilot)
+        self.assertIn("FV/2026/11/0093", proposal.preview_html)
+        self.assertIn(self.fee_account.code, fee.bank_api_best_proposal_id.preview_html)
+        # Out of pilot mode, the same lines are reconciled.
+        self.journal.bank_api_pilot_mode = False
+        self.match(line, fee)
+        self.assertReconciledWith(line, invoice)
+        self.assertTrue(fee.is_reconciled)
+
+    # --- figures -------------------------------------------------------------------
+
+    def test_automation_figures(self):
+        auto = self.invoice(self.kowalski, 11.0, number="FV/2026/11/0094")
+        by_hand = self.invoice(self.kowalski, 500.0)
+        self.invoice(self.kowalski, 500.0)
+        corrected = self.invoice(self.kowalski, 13.0, number="FV/2026/11/0095")
+        lines = [
+            self.bank_line(11.0, "FV/2026/11/0094", date="2026-11-20"),
+            self.bank_line(
+                500.0, "Zapłata", date="2026-11-20", partner_id=self.kowalski.id
+            ),
+            self.bank_line(13.0, "FV/2026/11/0095", date="2026-11-21"),
+            self.bank_line(1.0, "nothing", date="2026-11-21"),
+        ]
+        self.match(*lines)
+        self.assertReconciledWith(lines[0], auto)
+        lines[1].bank_api_proposal_ids.filtered(
+            lambda proposal: proposal.move_ids == by_hand
+        ).action_accept()
+        lines[2].action_bank_api_undo()
+        lines[2].bank_api_best_proposal_id.action_accept()
+        self.assertEqual(corrected.payment_state, "paid")
+        self.env.flush_all()
+        kpi = self.env["bank.api.automation.kpi"].search(
+            [("company_id", "=", self.company.id), ("period", "=", "2026-11-01")]
+        )
+        self.assertEqual(kpi.lines_imported, 4)
+        self.assertEqual(kpi.lines_auto, 1)
+        self.assertEqual(kpi.lines_by_hand, 2)
+        self.assertEqual(kpi.lines_corrected, 1)
+        self.assertEqual(kpi.lines_open, 1)
+        self.assertAlmostEqual(kpi.auto_rate, 25.0)
+        self.assertGreater(kpi.median_hours, 0)
+        self.assertGreater(lines[0].bank_api_delay_hours, 0)
+
+    def test_overdue_receivables(self):
+        today = fields.Date.today()
+        late = self.invoice(
+            self.nowak,
+            70.0,
+            invoice_date=today - timedelta(days=50),
+            invoice_date_due=today - timedelta(days=40),
+        )
+        self.invoice(self.nowak, 80.0, invoice_date=today, invoice_date_due=today)
+        self.env.flush_all()
+        overdue = self.env["bank.api.overdue.receivable"].search(
+            [("partner_id", "=", self.nowak.id)]
+        )
+        self.assertEqual(overdue.move_id, late)
+        self.assertEqual(overdue.days_overdue, 40)
+        self.assertEqual(overdue.aging, "31_60")
+        self.assertAlmostEqual(overdue.amount_residual, 70.0)
+
+    def test_auditors_read_but_do_not_reconcile(self):
+        auditor = new_test_user(
+            self.env,
+            login="bas_auditor",
+            groups="base.group_user,account.group_account_readonly",
+        )
+        invoice = self.invoice(self.nowak, 640.0)
+        line = self.bank_line(
+            640.0, "przelew", account_number="PL27114020040000300201355387"
+        )
+        self.match(line)
+        proposal = line.bank_api_best_proposal_id.with_user(auditor)
+        self.assertEqual(proposal.move_ids, invoice)
+        self.assertTrue(
+            self.env["bank.api.automation.kpi"].with_user(auditor).search([])
+        )
+        with self.assertRaises(AccessError):
+            proposal.action_accept()
+        self.assertNotReconciled(line, invoice)

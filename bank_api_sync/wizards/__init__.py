@@ -1,0 +1,2 @@
+from . import bank_api_sync_period
+from . import bank_api_manual_reconcile_wizard
