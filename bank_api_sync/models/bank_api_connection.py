@@ -571,10 +571,16 @@ class BankApiConnection(models.Model):
             when = error.retry_at and fields.Datetime.to_string(
                 error.retry_at.replace(tzinfo=None)
             )
+            if when:
+                return self.env._(
+                    "The bank cannot be reached now; the next sync retries "
+                    "automatically after %(when)s UTC. %(detail)s",
+                    when=when,
+                    detail=str(error),
+                )
             return self.env._(
                 "The bank cannot be reached now; the next sync retries "
-                "automatically%(when)s. %(detail)s",
-                when=(when and self.env._(" after %(when)s UTC", when=when)) or "",
+                "automatically. %(detail)s",
                 detail=str(error),
             )
         return str(error)

@@ -37,12 +37,25 @@ class BankApiSandboxInvoicer(models.AbstractModel):
     _description = "Sandbox Bank Invoices (demo)"
 
     @api.model
-    def _create_invoices(self, bank, resource_ids, date_from=None, skip_every=0):
+    def _create_invoices(
+        self,
+        bank,
+        resource_ids,
+        date_from=None,
+        skip_every=0,
+        underpay_every=0,
+        instalments=False,
+    ):
         """Post an invoice for each booked customer payment of the sandbox
         ``bank`` (a SandboxBank) on the accounts ``resource_ids``. Numbers
         quoted by several payments get no invoice (which payment would it
         be?). ``skip_every``: leave every n-th payment without invoice, so
-        that some lines have nothing to match. Returns the invoices."""
+        that some lines have nothing to match; ``underpay_every``: invoice
+        every n-th payment a tenth more than was paid (a short payment, for a
+        person to look at); ``instalments``: a number quoted by several
+        payments of one payer is one invoice of their sum, paid in parts, and
+        by several payers the invoice of the first (the others mistyped it).
+        Returns the invoices."""
         company = self.env.company
         if not company.vat:
             # The split payments' /IDC/ is the sandbox company's NIP.
@@ -58,7 +71,12 @@ class BankApiSandboxInvoicer(models.AbstractModel):
                 if amount <= 0 or not number or not tx.get("debtorName"):
                     continue
                 quoted[number] = quoted.get(number, 0) + 1
-                payments[number] = (tx, amount)
+                payer = (tx["debtorName"], tx["transactionAmount"]["currency"])
+                if number in payments:
+                    first, total, payers = payments[number]
+                    payments[number] = (first, total + amount, payers | {payer})
+                else:
+                    payments[number] = (tx, amount, {payer})
         existing = set(
             self.env["account.move"]
             .search([("name", "in", list(payments)), ("company_id", "=", company.id)])
@@ -66,11 +84,21 @@ class BankApiSandboxInvoicer(models.AbstractModel):
         )
         partners = {}
         vals_list = []
-        for position, (number, (tx, amount)) in enumerate(sorted(payments.items())):
-            if quoted[number] > 1 or number in existing:
+        for position, (number, (tx, total, payers)) in enumerate(
+            sorted(payments.items())
+        ):
+            several = quoted[number] > 1
+            if number in existing or (several and not instalments):
                 continue
+            # One payer quoting a number several times pays it in parts; of
+            # several payers, the first is the customer, the others mistyped.
+            amount = Decimal(tx["transactionAmount"]["amount"])
+            if several and len(payers) == 1:
+                amount = total
             if skip_every and position % skip_every == skip_every - 1:
                 continue
+            if underpay_every and position % underpay_every == underpay_every - 1:
+                amount = (amount * Decimal("1.1")).quantize(Decimal("0.01"))
             currency_name = tx["transactionAmount"]["currency"]
             exchange = tx.get("currencyExchange")
             if exchange:
@@ -99,7 +127,9 @@ class BankApiSandboxInvoicer(models.AbstractModel):
                     "invoice_line_ids": [
                         Command.create(
                             {
-                                "name": f"Sandbox order {number}",
+                                "name": self.env._(
+                                    "Sandbox order %(number)s", number=number
+                                ),
                                 "price_unit": float(amount),
                                 "quantity": 1,
                                 "tax_ids": [],
@@ -140,14 +170,23 @@ class BankApiSandboxInvoicer(models.AbstractModel):
         connection = self.env["bank.api.connection"].browse(connection_id)
         self._demo_fee_model(connection.company_id)
         accounts = connection.account_ids.filtered("journal_id")
-        self._create_invoices(
-            embedded_sandbox(), accounts.mapped("resource_id"), skip_every=7
-        )
         lines = self.env["account.bank.statement.line"].search(
             [
                 ("journal_id", "in", accounts.journal_id.ids),
                 ("is_reconciled", "=", False),
             ]
+        )
+        if not lines:
+            return
+        # Invoices for the payments the demo imported, not the whole year the
+        # sandbox could tell of (they would all be overdue).
+        self._create_invoices(
+            embedded_sandbox(),
+            accounts.mapped("resource_id"),
+            date_from=min(lines.mapped("date")),
+            skip_every=10,
+            underpay_every=9,
+            instalments=True,
         )
         self.env["bank.api.matcher"]._match_statement_lines(lines, trigger="manual")
 

@@ -76,7 +76,9 @@ class BankApiSyncLog(models.Model):
             )
             kind = "success" if self.status == "success" else "warning"
         else:
-            message = self.message or self.status
+            message = self.message or dict(
+                self._fields["status"]._description_selection(self.env)
+            ).get(self.status)
             kind = "warning" if self.status in ("postponed", "skipped") else "danger"
         return {
             "type": "ir.actions.client",

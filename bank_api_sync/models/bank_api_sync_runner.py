@@ -94,7 +94,9 @@ class BankApiSyncRunner(models.AbstractModel):
                 "skipped",
                 self.env._(
                     "The connection is not connected (%(state)s).",
-                    state=connection.state,
+                    state=dict(
+                        connection._fields["state"]._description_selection(self.env)
+                    )[connection.state],
                 ),
             )
             return log

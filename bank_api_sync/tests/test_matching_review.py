@@ -65,14 +65,19 @@ class TestMatchingReview(BankApiMatchingCase):
         fine = self.invoice(self.kowalski, 66.0, number="FV/2026/11/0084")
         old_line = self.bank_line(55.0, "FV/2026/11/0083", date="2026-11-05")
         new_line = self.bank_line(66.0, "FV/2026/11/0084", date="2026-11-20")
-        # Odoo refuses to touch the entries of a locked period.
-        self.env.company.sudo().fiscalyear_lock_date = "2026-11-10"
+        # Odoo refuses to touch the entries of a locked period (the lock set
+        # in SQL: Odoo's settings refuse it while lines are unreconciled).
+        self.env.cr.execute(
+            "UPDATE res_company SET fiscalyear_lock_date = %s WHERE id = %s",
+            ["2026-11-10", self.env.company.id],
+        )
+        self.env.invalidate_all()
         stats = self.match(old_line, new_line)
         self.assertEqual(stats["auto"], 1)
         self.assertEqual(stats["failed"], 1)
         self.assertReconciledWith(new_line, fine)
         self.assertNotReconciled(old_line, locked)
-        self.assertIn("period of this line is locked", old_line.bank_api_match_notes)
+        self.assertIn("prior to and inclusive of", old_line.bank_api_match_notes)
         self.assertEqual(old_line.bank_api_best_proposal_id.move_ids, locked)
 
     # --- a person decides ------------------------------------------------------

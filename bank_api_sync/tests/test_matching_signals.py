@@ -38,6 +38,22 @@ class TestMatchingSignals(BankApiMatchingCase):
             self.assertEqual(invoice.payment_state, "paid")
             self.assertEqual(line.partner_id, self.kowalski)
 
+    def test_a_signal_switched_off_on_the_model_is_not_used(self):
+        # Nowak has a second open invoice of the same amount: without the
+        # invoice number, nothing tells the two apart.
+        invoice = self.invoice(self.nowak, 230.0, number="FV/2026/11/0201")
+        self.invoice(self.nowak, 230.0, number="FV/2026/11/0202")
+        self.invoice_model.bank_api_use_invoice_number = False
+        line = self.bank_line(230.0, "Zapłata FV/2026/11/0201")
+        stats = self.match(line)
+        self.assertEqual(stats["auto"], 0)
+        self.assertNotReconciled(line, invoice)
+        for proposal in line.bank_api_proposal_ids:
+            self.assertNotIn("invoice_number", proposal.signals or "")
+        self.invoice_model.bank_api_use_invoice_number = True
+        self.match(line)
+        self.assertReconciledWith(line, invoice)
+
     def test_invoice_number_cut_by_the_banks_line_wrapping(self):
         invoice = self.invoice(self.nowak, 410.0, number="FV/2026/11/0101")
         line = self.bank_line(410.0, "Zapłata za fakturę FV/2026/1\n1/0101")

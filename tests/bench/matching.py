@@ -32,8 +32,10 @@
    fee line), read back from the database (``account.partial.reconcile``).
 
 Ends with ``RESULT name=matching lines=<n> ours_lps=<x> oca_lps=<y>
-ratio_vs_oca=<r> ours_precision=<p> oca_precision=<q> auto_share=<s>
-engine_lps=<e>``.
+ratio_vs_oca=<r> matching_ratio_vs_oca=<m> ours_precision=<p>
+oca_precision=<q> auto_share=<s> engine_lps=<e>``: ``ratio_vs_oca`` end to
+end (both pay Odoo's price for each reconciliation they post, and ours posts
+more of them), ``matching_ratio_vs_oca`` for the matching alone.
 """
 
 import argparse
@@ -678,6 +680,7 @@ def main(argv=None):
         "RESULT name=matching "
         f"lines={n_lines} ours_lps={ours_lps:.1f} oca_lps={oca_lps:.1f} "
         f"ratio_vs_oca={ours_lps / oca_lps:.2f} "
+        f"matching_ratio_vs_oca={oca_matching / ours_matching:.2f} "
         f"ours_precision={ours['precision']:.4f} oca_precision={oca['precision']:.4f} "
         f"auto_share={ours['auto'] / n_lines:.4f} "
         f"engine_lps={engine['lines_per_s']:.0f}"
