@@ -67,6 +67,61 @@ class TestStatementImporter(BankApiSyncCase):
         self.assertEqual(line.foreign_currency_id, pln)
         self.assertEqual(line.amount_currency, -100.0)
 
+    def test_journal_items_are_the_ones_odoo_makes(self):
+        # The importer hands Odoo each line's items to create them in bulk:
+        # they must be exactly what Odoo's own statement line would post.
+        self.env["res.currency.rate"].create(
+            {"currency_id": self.eur.id, "name": "2026-11-03", "rate": 0.25}
+        )
+        pln = self.env.ref("base.PLN")
+        pln.active = True
+        self.env["res.currency.rate"].create(
+            {"currency_id": pln.id, "name": "2026-11-03", "rate": 1.07}
+        )
+        day = date(2026, 11, 3)
+        lines = self.importer._import_transactions(
+            self.journal,
+            [
+                booked("-12.34", "EUR", day, transaction_id="IT1"),
+                booked(
+                    "100.00", self.company.currency_id.name, day, transaction_id="IT2"
+                ),
+                booked(
+                    "-23.40",
+                    "EUR",
+                    day,
+                    transaction_id="IT3",
+                    original_amount=Decimal("-100.00"),
+                    original_currency="PLN",
+                ),
+            ],
+        ).lines
+        self.assertEqual(len(lines), 3)
+        fields = ["account_id", "currency_id", "amount_currency", "debit", "credit"]
+        for line in lines:
+            expected = sorted(
+                tuple(
+                    vals[name]
+                    if name in ("account_id", "currency_id")
+                    else round(vals[name], 2)
+                    for name in fields
+                )
+                for vals in line._prepare_move_line_default_vals()
+            )
+            posted = sorted(
+                (
+                    item.account_id.id,
+                    item.currency_id.id,
+                    item.amount_currency,
+                    item.debit,
+                    item.credit,
+                )
+                for item in line.move_id.line_ids
+            )
+            self.assertEqual(posted, expected, line.payment_ref)
+            self.assertEqual(line.move_id.state, "posted")
+            self.assertEqual(line.move_id.line_ids.partner_id, line.partner_id)
+
     def test_statement_days_are_cut_in_the_company_time_zone(self):
         self.company.partner_id.tz = "Europe/Warsaw"
         late = booked(
