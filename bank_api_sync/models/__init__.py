@@ -12,11 +12,8 @@ from . import res_partner
 from . import account_reconcile_model
 from . import bank_api_match_proposal
 from . import bank_api_match_allocation
-from . import account_bank_statement_line_matching
-from . import account_journal_matching
 from . import bank_api_reconciler
 from . import bank_api_matcher
-from . import bank_api_sync_runner_matching
 from . import bank_api_automation_kpi
 from . import bank_api_overdue_receivable
 from . import bank_api_sandbox_invoicer

@@ -1,7 +1,21 @@
-from odoo import fields, models
+from datetime import datetime, time
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.sql import column_exists, create_column
+
+RECONCILED_HOW = [
+    ("auto", "Automatically"),
+    ("proposal", "Accepted Proposal"),
+    ("manual", "By Hand"),
+]
 
 
 class AccountBankStatementLine(models.Model):
+    """A bank statement line: the bank's key that makes imports idempotent,
+    and what the bank matching knows of it (its proposals, and how and when
+    it was reconciled, for the automation figures)."""
+
     _inherit = "account.bank.statement.line"
 
     # Odoo 18 Community has no import id on statement lines: this key (the
@@ -23,3 +37,243 @@ class AccountBankStatementLine(models.Model):
             "This bank transaction was already imported into this journal.",
         ),
     ]
+
+    bank_api_receiving_account = fields.Char(
+        string="Received On Account",
+        compute="_compute_bank_api_receiving_account",
+        store=True,
+        readonly=False,
+        help="Our account the money was sent to, as the bank reports it: a "
+        "customer's virtual account number at banks that give each customer one.",
+    )
+    bank_api_proposal_ids = fields.One2many(
+        "bank.api.match.proposal", "statement_line_id", string="Proposals"
+    )
+    bank_api_best_proposal_id = fields.Many2one(
+        "bank.api.match.proposal",
+        string="Best Proposal",
+        compute="_compute_bank_api_best_proposal_id",
+        store=True,
+    )
+    bank_api_confidence = fields.Float(
+        related="bank_api_best_proposal_id.confidence", string="Confidence"
+    )
+    bank_api_best_reason = fields.Text(
+        related="bank_api_best_proposal_id.reason", string="Why"
+    )
+    bank_api_would_auto = fields.Boolean(
+        related="bank_api_best_proposal_id.would_auto", string="Would Be Automatic"
+    )
+    bank_api_matched_at = fields.Datetime(
+        string="Matched On", readonly=True, copy=False
+    )
+    bank_api_match_notes = fields.Text(
+        string="Matching Notes",
+        readonly=True,
+        copy=False,
+        help="Why nothing was reconciled automatically.",
+    )
+    bank_api_suggested_partner_id = fields.Many2one(
+        "res.partner",
+        string="Payer Found",
+        readonly=True,
+        copy=False,
+        help="Who the matching thinks paid, from the virtual account, the payer's "
+        "bank account or the split payment's NIP.",
+    )
+    bank_api_split_vat_amount = fields.Monetary(
+        string="Split Payment VAT",
+        readonly=True,
+        copy=False,
+        help="VAT part of a split payment (MPP), as its title states it. The bank "
+        "moves it to the company's VAT account; the invoice is settled in full.",
+    )
+    bank_api_split_nip = fields.Char(string="Split Payment NIP", readonly=True)
+    bank_api_split_invoice = fields.Char(string="Split Payment Invoice", readonly=True)
+    bank_api_reconciled_how = fields.Selection(
+        RECONCILED_HOW,
+        string="Reconciled",
+        compute="_compute_bank_api_reconciled",
+        store=True,
+        readonly=False,
+        copy=False,
+        index=True,
+    )
+    bank_api_reconciled_at = fields.Datetime(
+        string="Reconciled On",
+        compute="_compute_bank_api_reconciled",
+        store=True,
+        readonly=False,
+        copy=False,
+    )
+    bank_api_delay_hours = fields.Float(
+        string="Hours to Reconcile",
+        compute="_compute_bank_api_delay_hours",
+        store=True,
+        aggregator="avg",
+        help="From the booking day at the bank (its start: banks give no time) "
+        "to the reconciliation.",
+    )
+    bank_api_reconcile_model_id = fields.Many2one(
+        "account.reconcile.model",
+        string="Reconciled By Model",
+        readonly=True,
+        copy=False,
+    )
+    bank_api_corrected = fields.Boolean(
+        string="Corrected",
+        readonly=True,
+        copy=False,
+        help="An automatic reconciliation of this line was undone by a person; "
+        "the line is never reconciled automatically again.",
+    )
+    bank_api_corrected_at = fields.Datetime(
+        string="Corrected On", readonly=True, copy=False
+    )
+    bank_api_pilot = fields.Boolean(
+        related="journal_id.bank_api_pilot_mode", string="Pilot Mode"
+    )
+
+    def _auto_init(self):
+        # Lines reconciled before this add-on was installed: by hand, when the
+        # line was last written. Creating the columns first keeps the ORM from
+        # computing them as "reconciled by hand, now" for every old line.
+        cr = self.env.cr
+        if not column_exists(cr, self._table, "bank_api_reconciled_how"):
+            create_column(cr, self._table, "bank_api_reconciled_how", "varchar")
+            create_column(cr, self._table, "bank_api_reconciled_at", "timestamp")
+            create_column(cr, self._table, "bank_api_delay_hours", "double precision")
+            if column_exists(cr, self._table, "is_reconciled"):
+                cr.execute(
+                    """
+                    UPDATE account_bank_statement_line
+                       SET bank_api_reconciled_how = 'manual',
+                           bank_api_reconciled_at = write_date
+                     WHERE is_reconciled
+                    """
+                )
+        return super()._auto_init()
+
+    @api.depends("transaction_details", "amount")
+    def _compute_bank_api_receiving_account(self):
+        for line in self:
+            details = line.transaction_details
+            account = False
+            if isinstance(details, dict) and line.amount > 0:
+                ours = details.get("creditorAccount") or {}
+                if isinstance(ours, dict):
+                    account = ours.get("iban") or ours.get("bban") or False
+            line.bank_api_receiving_account = (
+                account or line.bank_api_receiving_account or False
+            )
+
+    @api.depends("bank_api_proposal_ids.rank", "bank_api_proposal_ids.state")
+    def _compute_bank_api_best_proposal_id(self):
+        for line in self:
+            proposals = line.bank_api_proposal_ids.filtered(
+                lambda proposal: proposal.state == "proposed"
+            )
+            line.bank_api_best_proposal_id = proposals.sorted("rank")[:1]
+
+    @api.depends("is_reconciled")
+    def _compute_bank_api_reconciled(self):
+        # Whoever reconciles a line, here or with another tool, it counts; the
+        # matching writes "auto" or "proposal" itself, anything else is by hand.
+        now = fields.Datetime.now()
+        for line in self:
+            if line.is_reconciled:
+                line.bank_api_reconciled_how = line.bank_api_reconciled_how or "manual"
+                line.bank_api_reconciled_at = line.bank_api_reconciled_at or now
+            else:
+                line.bank_api_reconciled_how = False
+                line.bank_api_reconciled_at = False
+
+    @api.depends("bank_api_reconciled_at", "date")
+    def _compute_bank_api_delay_hours(self):
+        for line in self:
+            if line.bank_api_reconciled_at and line.date:
+                booked = datetime.combine(line.date, time.min)
+                delay = line.bank_api_reconciled_at - booked
+                line.bank_api_delay_hours = max(delay.total_seconds() / 3600, 0.0)
+            else:
+                line.bank_api_delay_hours = 0.0
+
+    # -------------------------------------------------------------------------
+    # Actions
+    # -------------------------------------------------------------------------
+
+    def action_bank_api_match_now(self):
+        """Match the selected lines (those not reconciled yet) now."""
+        self.check_access("write")
+        stats = self.env["bank.api.matcher"]._match_statement_lines(
+            self, trigger="manual"
+        )
+        return self.env["bank.api.matcher"]._notify_stats(stats)
+
+    def action_bank_api_accept_best(self):
+        self.ensure_one()
+        if not self.bank_api_best_proposal_id:
+            raise UserError(
+                self.env._(
+                    "Bank line %(line)s has no proposal: reconcile it by hand.",
+                    line=self.display_name,
+                )
+            )
+        return self.bank_api_best_proposal_id.action_accept()
+
+    def action_bank_api_undo(self):
+        """Undo the line's reconciliation; an automatic one counts as corrected
+        and the line is matched again, for a person to decide."""
+        self.ensure_one()
+        self.check_access("write")
+        if not self._seek_for_lines()[2]:
+            raise UserError(
+                self.env._(
+                    "Bank line %(line)s is not reconciled.", line=self.display_name
+                )
+            )
+        self.action_undo_reconciliation()
+        self.env["bank.api.matcher"]._match_statement_lines(self, trigger="undo")
+        return True
+
+    def action_bank_api_reconcile_by_hand(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reconcile by Hand"),
+            "res_model": "bank.api.manual.reconcile.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_statement_line_id": self.id},
+        }
+
+    def action_bank_api_open_move(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Journal Entry"),
+            "res_model": "account.move",
+            "view_mode": "form",
+            "res_id": self.move_id.id,
+        }
+
+    def action_undo_reconciliation(self):
+        # Every path that undoes a reconciliation: an automatic one undone by a
+        # person is the "corrected" figure, and never automatic again.
+        automatic = self.filtered(lambda line: line.bank_api_reconciled_how == "auto")
+        if automatic:
+            automatic.write(
+                {
+                    "bank_api_corrected": True,
+                    "bank_api_corrected_at": fields.Datetime.now(),
+                }
+            )
+        result = super().action_undo_reconciliation()
+        self.write(
+            {
+                "bank_api_reconciled_how": False,
+                "bank_api_reconciled_at": False,
+                "bank_api_reconcile_model_id": False,
+            }
+        )
+        return result
