@@ -1,6 +1,7 @@
 from odoo.tests import HttpCase, tagged
 
 from .common import BankApiSyncCase, SandboxSyncCase
+from .common_matching import BankApiMatchingCase
 
 
 @tagged("post_install", "-at_install")
@@ -41,3 +42,24 @@ class TestDashboardSyncNow(HttpCase, SandboxSyncCase):
             {"127.0.0.1"},
         )
         self.assertEqual(journal.bank_statements_source, "bank_api_sync")
+
+
+@tagged("post_install", "-at_install")
+class TestBankLinesToReviewUi(HttpCase, BankApiMatchingCase):
+    def test_an_accountant_accepts_a_proposal_from_the_review_list(self):
+        partner = self.partner("Lis i Wspólnicy", iban="PL10105000997603123456789123")
+        invoice = self.invoice(partner, 812.5, number="FV/2026/11/0301")
+        line = self.bank_line(
+            800.0,
+            "Zaliczka za zamówienie FV/2026/11/0301",
+            account_number="PL10105000997603123456789123",
+        )
+        self.match(line)
+        self.assertFalse(line.is_reconciled)
+        self.assertEqual(line.bank_api_best_proposal_id.move_ids, invoice)
+        self.start_tour(
+            "/odoo", "bank_api_sync_accept_a_proposal", login="bas_accountant"
+        )
+        self.assertTrue(line.is_reconciled)
+        self.assertEqual(line.bank_api_reconciled_how, "proposal")
+        self.assertEqual(invoice.payment_state, "partial")

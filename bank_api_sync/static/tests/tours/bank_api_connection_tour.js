@@ -76,3 +76,32 @@ registry.category("web_tour.tours").add("bank_api_sync_dashboard_sync_now", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("bank_api_sync_accept_a_proposal", {
+    steps: () => [
+        ...stepUtils.goToAppSteps("account.menu_finance", "Open the Invoicing app"),
+        {
+            content: "Open Accounting",
+            trigger: ".o_main_navbar button[data-menu-xmlid='account.menu_finance_entries']",
+            run: "click",
+        },
+        {
+            content: "Open Bank Lines to Review",
+            trigger: ".dropdown-item[data-menu-xmlid='bank_api_sync.account_bank_statement_line_to_review_menu']",
+            run: "click",
+        },
+        {
+            content: "The line waits with its proposal and why",
+            trigger: ".o_list_view .o_data_row:contains(Zaliczka za zamówienie) td[name=bank_api_best_reason]:not(:empty)",
+        },
+        {
+            content: "Accept the proposal",
+            trigger: ".o_list_view .o_data_row:contains(Zaliczka za zamówienie) button[name=action_bank_api_accept_best]",
+            run: "click",
+        },
+        {
+            content: "The line is reconciled and leaves the list",
+            trigger: ".o_list_view:not(:has(.o_data_row:contains(Zaliczka za zamówienie)))",
+        },
+    ],
+});
