@@ -210,6 +210,20 @@ class AccountBankStatementLine(models.Model):
         )
         return self.env["bank.api.matcher"]._notify_stats(stats)
 
+    def _bank_api_check_balanced(self):
+        """Odoo's balance check of the lines' entries, in one query, for the
+        bulk writers that switch off Odoo's own check on each write (import,
+        automatic reconciliation)."""
+        moves = self.move_id
+        unbalanced = moves._get_unbalanced_moves({"records": moves})
+        if unbalanced:
+            raise UserError(
+                self.env._(
+                    "The journal entry of bank line %(line)s does not balance.",
+                    line=moves.browse(unbalanced[0][0]).display_name,
+                )
+            )
+
     def action_bank_api_accept_best(self):
         self.ensure_one()
         if not self.bank_api_best_proposal_id:

@@ -421,15 +421,7 @@ class BankApiReconciler(models.AbstractModel):
         created = (
             self.env["account.move.line"].with_context(**context).create(vals_list)
         )
-        moves = st_lines.move_id
-        unbalanced = moves._get_unbalanced_moves({"records": moves})
-        if unbalanced:
-            raise UserError(
-                self.env._(
-                    "The entry of bank line %(line)s would not balance.",
-                    line=moves.browse(unbalanced[0][0]).display_name,
-                )
-            )
+        st_lines._bank_api_check_balanced()
         pairs, position = [], 0
         for (_st_line, _plan, entries), count in zip(prepared, owners, strict=True):
             items = created[position : position + count]

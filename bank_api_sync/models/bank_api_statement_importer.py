@@ -3,7 +3,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
 
 from ..core.dedupe import keyed_transactions
 from ..core.model import BOOKED, PENDING
@@ -121,26 +120,13 @@ class BankApiStatementImporter(models.AbstractModel):
         bulk_lines = lines.with_context(**BULK_CREATE_CONTEXT)
         for start in range(0, len(vals_list), CREATE_BATCH):
             batch = bulk_lines.create(vals_list[start : start + CREATE_BATCH])
-            self._check_balanced(batch)
+            batch._bank_api_check_balanced()
             lines |= batch
             # Write the batch and forget it: the records of a first sync
             # (tens of thousands of lines, each with its entry and items)
             # would otherwise pile up in the cache, past a worker's memory.
             self.env.invalidate_all(flush=True)
-        return lines.with_env(self.env)  # in the caller's context
-
-    @api.model
-    def _check_balanced(self, lines):
-        """Odoo's balance check, once per batch (see BULK_CREATE_CONTEXT)."""
-        moves = lines.move_id
-        unbalanced = moves._get_unbalanced_moves({"records": moves})
-        if unbalanced:
-            raise UserError(
-                self.env._(
-                    "The journal entry of bank line %(line)s does not balance.",
-                    line=moves.browse(unbalanced[0][0]).display_name,
-                )
-            )
+        return lines
 
     @api.model
     def _line_values(
