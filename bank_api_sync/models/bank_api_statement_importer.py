@@ -8,18 +8,21 @@ from ..core.dedupe import keyed_transactions
 from ..core.model import BOOKED, PENDING
 from ..core.pending import PendingItem, counterparty_signature, find_booked_twins
 from ..core.statement_days import statement_date
+from .account_move import BULK_IMPORT
 
 # A bulk import of statement lines whose journal items we give (see
 # _journal_items), with Odoo's own switches for such writers: no chatter on
 # each entry (no "created" message, follower or tracking); the balance
 # checked once per batch instead of on each of Odoo's per-line writes; no
 # tax or payment-term lines to sync (a bank entry has none); no copy of each
-# entry back onto its line (the line's values are the source of it).
+# entry back onto its line (the line's values are the source of it); the
+# entries linked to their lines and named a batch at a time (account_move.py).
 BULK_CREATE_CONTEXT = {
     "tracking_disable": True,
     "check_move_validity": False,
     "skip_invoice_sync": True,
     "skip_account_move_synchronization": True,
+    BULK_IMPORT: True,
 }
 
 CREATE_BATCH = 500

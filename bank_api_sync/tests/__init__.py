@@ -7,3 +7,4 @@ from . import test_statement_importer
 from . import test_matching_signals
 from . import test_matching_review
 from . import test_matching_sandbox
+from . import test_entry_names

@@ -120,6 +120,10 @@ class TestStatementImporter(BankApiSyncCase):
             )
             self.assertEqual(posted, expected, line.payment_ref)
             self.assertEqual(line.move_id.state, "posted")
+            self.assertEqual(line.move_id.statement_line_id, line)
+            self.assertEqual(
+                line.move_id.currency_id, line.foreign_currency_id or self.eur
+            )
             self.assertEqual(line.move_id.line_ids.partner_id, line.partner_id)
 
     def test_statement_days_are_cut_in_the_company_time_zone(self):
