@@ -444,11 +444,50 @@ class BankApiReconciler(models.AbstractModel):
             )
 
     def _set_partners(self, prepared, context):
-        """The partner found goes on the line, its entry and its bank item."""
+        """The partner found goes on the line, its entry and its bank item.
+
+        Odoo's ``write`` takes one value for all its records: a batch of lines
+        of many partners would cost a write (and its recomputations) per
+        partner. The values are set record by record in the cache instead,
+        with the checks a write would make, so that what depends on the
+        partner is recomputed once for the whole batch."""
+        changed = [
+            (st_line, plan.partner_id)
+            for st_line, plan, _entries in prepared
+            if plan.partner_id and st_line.partner_id.id != plan.partner_id
+        ]
+        if not changed:
+            return
+        if not context.get("tracking_disable"):
+            # The company keeps an audit trail: each entry logs its change.
+            self._write_partners(changed, context)
+            return
+        st_lines = self.env["account.bank.statement.line"].concat(
+            *(st_line for st_line, _partner in changed)
+        )
+        partner_ids = [partner_id for _st_line, partner_id in changed]
+        liquidity = self.env["account.move.line"].concat(
+            *(st_line._seek_for_lines()[0] for st_line, _partner in changed)
+        )
+        moves = st_lines.move_id
+        moves._check_fiscal_lock_dates()
+        liquidity._check_reconciliation()
+        hashed = moves.filtered("inalterable_hash")
+        if hashed:
+            raise UserError(
+                self.env._(
+                    "Entry %(entry)s is secured by its hash: its partner cannot "
+                    "change.",
+                    entry=hashed[:1].name,
+                )
+            )
+        for records in (st_lines, moves, liquidity):
+            self._bank_api_assign(records, "partner_id", partner_ids)
+
+    def _write_partners(self, changed, context):
         by_partner = {}
-        for st_line, plan, _entries in prepared:
-            if plan.partner_id and st_line.partner_id.id != plan.partner_id:
-                by_partner.setdefault(plan.partner_id, []).append(st_line.id)
+        for st_line, partner_id in changed:
+            by_partner.setdefault(partner_id, []).append(st_line.id)
         for partner_id, line_ids in by_partner.items():
             st_lines = self.env["account.bank.statement.line"].browse(line_ids)
             liquidity = self.env["account.move.line"].concat(
@@ -459,6 +498,13 @@ class BankApiReconciler(models.AbstractModel):
             st_lines.with_context(skip_account_move_synchronization=True).write(
                 {"partner_id": partner_id}
             )
+
+    def _bank_api_assign(self, records, field_name, values):
+        """Give each record its own value of ``field_name`` as ``write`` would
+        (dependents marked for recomputation), without a write per value."""
+        records.modified([field_name], before=True)
+        self.env.cache.update(records, records._fields[field_name], values, dirty=True)
+        records.modified([field_name])
 
     @api.model
     def _reconcile_proposal(self, proposal, how):

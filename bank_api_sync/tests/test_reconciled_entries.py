@@ -1,0 +1,67 @@
+from odoo.tests import tagged
+
+from .common_matching import BankApiMatchingCase
+
+
+@tagged("post_install", "-at_install")
+class TestReconciledEntries(BankApiMatchingCase):
+    """The bank entry after automatic reconciliation is the one Odoo's own
+    editing makes, however the reconciler writes it in bulk."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        germany = cls.env.ref("base.de")
+        cls.german_position = cls.env["account.fiscal.position"].create(
+            {"name": "Intra-EU (DE)", "auto_apply": True, "country_id": germany.id}
+        )
+        cls.mueller = cls.partner("Müller GmbH", iban="DE89370400440532013000")
+        cls.mueller.country_id = germany
+        cls.nowak = cls.partner("Nowak PHU", iban="PL27114020040000300201355387")
+
+    def test_the_partner_found_is_set_as_odoo_sets_it(self):
+        german = self.invoice(self.mueller, 310.0, number="FV/2026/11/0310")
+        polish = self.invoice(self.nowak, 320.0, number="FV/2026/11/0320")
+        german_line = self.bank_line(310.0, "Rechnung FV/2026/11/0310")
+        polish_line = self.bank_line(320.0, "Zapłata FV/2026/11/0320")
+        # The same partner set on a line by hand, the way Odoo does it.
+        by_hand = self.bank_line(310.0, "Rechnung")
+        by_hand.partner_id = self.mueller
+        self.env.invalidate_all()
+
+        stats = self.match(german_line, polish_line)
+
+        self.assertEqual(stats["auto"], 2)
+        self.assertReconciledWith(german_line, german)
+        self.assertReconciledWith(polish_line, polish)
+        self.assertEqual(polish_line.move_id.partner_id, self.nowak)
+        entry = german_line.move_id
+        self.assertEqual(german_line.partner_id, self.mueller)
+        self.assertEqual(entry.fiscal_position_id, self.german_position)
+        for field in (
+            "partner_id",
+            "commercial_partner_id",
+            "fiscal_position_id",
+            "partner_bank_id",
+        ):
+            self.assertEqual(entry[field], by_hand.move_id[field], field)
+        liquidity = german_line._seek_for_lines()[0]
+        self.assertEqual(liquidity.partner_id, self.mueller)
+        self.assertEqual(entry.line_ids.partner_id, self.mueller)
+
+    def test_with_an_audit_trail_the_entry_logs_its_new_partner(self):
+        self.company.check_account_audit_trail = True
+        invoice = self.invoice(self.nowak, 330.0, number="FV/2026/11/0330")
+        line = self.bank_line(330.0, "Zapłata FV/2026/11/0330")
+
+        self.env["bank.api.matcher"].with_context(
+            tracking_disable=False
+        )._match_statement_lines(line)
+        self.env.invalidate_all()
+
+        self.assertReconciledWith(line, invoice)
+        self.assertEqual(line.move_id.partner_id, self.nowak)
+        logged = line.move_id.message_ids.tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "partner_id"
+        )
+        self.assertEqual(logged.new_value_char, self.nowak.display_name)
