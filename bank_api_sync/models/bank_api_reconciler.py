@@ -5,6 +5,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .account_analytic_distribution_model import distributions_remembered
+
 _logger = logging.getLogger(__name__)
 
 # Lines reconciled in one batch of writes and one reconciliation plan.
@@ -358,18 +360,51 @@ class BankApiReconciler(models.AbstractModel):
         person and does not hold back the others. Returns [(line, reason)]
         of the lines that could not be reconciled."""
         failed, prepared = [], []
+        self._prefetch(items)
         for st_line, plan in items:
             try:
                 prepared.append((st_line, plan, self._prepare_entries(st_line, plan)))
             except UserError as error:
                 failed.append((st_line, error.args[0]))
-        for start in range(0, len(prepared), RECONCILE_BATCH):
-            self._apply_or_split(prepared[start : start + RECONCILE_BATCH], how, failed)
+        with distributions_remembered(self.env.cr):
+            for start in range(0, len(prepared), RECONCILE_BATCH):
+                batch = prepared[start : start + RECONCILE_BATCH]
+                self._apply_or_split(batch, how, failed)
         for st_line, reason in failed:
             _logger.info(
                 "Bank line %s not reconciled automatically: %s", st_line.id, reason
             )
         return failed
+
+    def _prefetch(self, items):
+        """Read what preparing the lines reads, for all of them at once: the
+        lines and items come from many separate recordsets, which the ORM
+        would otherwise read one by one."""
+        st_lines = self.env["account.bank.statement.line"].concat(
+            *(st_line for st_line, _plan in items)
+        )
+        st_lines.fetch(["move_id", "journal_id", "amount", "currency_id"])
+        entry_lines = st_lines.move_id.line_ids
+        entry_lines.fetch(["account_id", "currency_id", "amount_currency", "balance"])
+        open_items = self.env["account.move.line"].browse(
+            {
+                allocation.move_line.id
+                for _st_line, plan in items
+                for allocation in plan.allocations
+            }
+        )
+        open_items.fetch(
+            [
+                "account_id",
+                "partner_id",
+                "currency_id",
+                "amount_residual",
+                "amount_residual_currency",
+                "reconciled",
+                "parent_state",
+                "company_id",
+            ]
+        )
 
     def _apply_or_split(self, batch, how, failed):
         """Apply ``batch``; when Odoo refuses something in it, split it in two

@@ -65,3 +65,40 @@ class TestReconciledEntries(BankApiMatchingCase):
             lambda value: value.field_id.name == "partner_id"
         )
         self.assertEqual(logged.new_value_char, self.nowak.display_name)
+
+    def test_analytic_distribution_models_apply_to_each_partner(self):
+        plan = self.env["account.analytic.plan"].create({"name": "Regions"})
+        germany = self.env["account.analytic.account"].create(
+            {"name": "DACH", "plan_id": plan.id}
+        )
+        self.env["account.analytic.distribution.model"].create(
+            {
+                "partner_id": self.mueller.id,
+                "analytic_distribution": {str(germany.id): 100},
+            }
+        )
+        first = self.invoice(self.mueller, 340.0, number="FV/2026/11/0340")
+        second = self.invoice(self.mueller, 350.0, number="FV/2026/11/0350")
+        polish = self.invoice(self.nowak, 360.0, number="FV/2026/11/0360")
+        lines = [
+            self.bank_line(340.0, "FV/2026/11/0340"),
+            self.bank_line(350.0, "FV/2026/11/0350"),
+            self.bank_line(360.0, "FV/2026/11/0360"),
+        ]
+
+        self.match(*lines)
+
+        for line, invoice in zip(lines, (first, second, polish), strict=True):
+            self.assertReconciledWith(line, invoice)
+        receivable = first.line_ids.account_id.filtered(
+            lambda account: account.account_type == "asset_receivable"
+        )
+        for line in lines[:2]:
+            counterpart = line.move_id.line_ids.filtered(
+                lambda item: item.account_id == receivable
+            )
+            self.assertEqual(counterpart.analytic_distribution, {str(germany.id): 100})
+        polish_counterpart = lines[2].move_id.line_ids.filtered(
+            lambda item: item.account_id == receivable
+        )
+        self.assertFalse(polish_counterpart.analytic_distribution)
