@@ -463,6 +463,11 @@ class BankApiReconciler(models.AbstractModel):
             pairs += [items[index] + item for index, item in entries["pairs"]]
             position += count
         if pairs:
+            # Odoo reads the pairs' items, and the taxes of their entries'
+            # items, entry by entry: read them for the whole batch first.
+            paired = self.env["account.move.line"].concat(*pairs)
+            paired.mapped("account_id")
+            paired.move_id.line_ids.mapped("tax_ids")
             self.env["account.move.line"]._reconcile_plan(pairs)
         now = fields.Datetime.now()
         by_model = {}
