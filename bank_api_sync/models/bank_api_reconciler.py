@@ -512,15 +512,7 @@ class BankApiReconciler(models.AbstractModel):
         moves = st_lines.move_id
         moves._check_fiscal_lock_dates()
         liquidity._check_reconciliation()
-        hashed = moves.filtered("inalterable_hash")
-        if hashed:
-            raise UserError(
-                self.env._(
-                    "Entry %(entry)s is secured by its hash: its partner cannot "
-                    "change.",
-                    entry=hashed[:1].name,
-                )
-            )
+        # No hash to check: Odoo hashes a bank entry only once it is reconciled.
         for records in (st_lines, moves, liquidity):
             self._bank_api_assign(records, "partner_id", partner_ids)
 
