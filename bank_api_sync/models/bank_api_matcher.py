@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.translate import code_translations
 
 from ..core.matching import (
     PAYABLE,
@@ -15,6 +16,7 @@ from ..core.matching import (
     OpenItem,
     StatementLine,
 )
+from ..core.matching.texts import render
 
 _logger = logging.getLogger(__name__)
 
@@ -388,6 +390,7 @@ class BankApiMatcher(models.AbstractModel):
     ):
         """Proposals of the lines not reconciled, and what the engine noted."""
         now = fields.Datetime.now()
+        in_language = self._in_user_language
         proposal_vals, allocations = [], []
         for line, result, would_auto in decided:
             pilot = line.journal_id.id in pilot_journals
@@ -405,7 +408,7 @@ class BankApiMatcher(models.AbstractModel):
                         "rank": 1,
                         "kind": "fee",
                         "confidence": result.fee.confidence,
-                        "reason": result.fee.reason,
+                        "reason": in_language(result.fee.reason),
                         "signals": ",".join(result.fee.signals),
                         "reconcile_model_id": result.fee.reference,
                         "fee_amount": float(result.fee.amount),
@@ -427,9 +430,9 @@ class BankApiMatcher(models.AbstractModel):
                         "rank": rank,
                         "kind": proposal.kind,
                         "confidence": proposal.confidence,
-                        "reason": proposal.reason,
+                        "reason": in_language(proposal.reason),
                         "signals": ",".join(proposal.signals),
-                        "ambiguity": proposal.ambiguity or False,
+                        "ambiguity": in_language(proposal.ambiguity) or False,
                         "partner_id": proposal.partner_id or False,
                         "reconcile_model_id": proposal.rule_id
                         if proposal.rule_id in models_by_id
@@ -475,10 +478,25 @@ class BankApiMatcher(models.AbstractModel):
         )
 
     @api.model
+    def _in_user_language(self, text):
+        """An engine sentence (reason, note) in the language of this run: the
+        engine keeps its templates, which are in this add-on's translations."""
+        if not text:
+            return text
+        if not self.env.lang or self.env.lang == "en_US":
+            return str(text)
+        translations = code_translations.get_python_translations(
+            "bank_api_sync", self.env.lang
+        )
+        return str(render(text, translations.get))
+
+    @api.model
     def _line_values(self, result, now, failure=None):
         """What the matching noted on a line: when, why nothing is automatic,
         who paid, the split payment's VAT."""
-        notes = list(result.notes) if result else []
+        notes = []
+        if result:
+            notes = [self._in_user_language(note) for note in result.notes]
         if failure:
             notes.insert(
                 0,

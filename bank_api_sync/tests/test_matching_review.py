@@ -35,6 +35,29 @@ class TestMatchingReview(BankApiMatchingCase):
         self.assertEqual(proposed, first | second)
         self.assertIn("500", line.bank_api_match_notes)
 
+    def test_what_waits_is_explained_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("pl_PL")
+        self.invoice(self.kowalski, 610.0, invoice_date="2026-11-03")
+        self.invoice(self.kowalski, 610.0, invoice_date="2026-11-05")
+        line = self.bank_line(
+            610.0, "Zapłata", account_number="PL61109010140000071219812874"
+        )
+
+        self.env["bank.api.matcher"].with_context(lang="pl_PL")._match_statement_lines(
+            line
+        )
+        self.env.invalidate_all()
+
+        self.assertFalse(line.is_reconciled)
+        reason = line.bank_api_best_reason
+        self.assertIn(
+            "rachunek płatnika PL61109010140000071219812874 należy do: Kowalski",
+            reason,
+        )
+        self.assertIn("kwota zgodna", reason)
+        self.assertTrue(line.bank_api_match_notes.startswith("otwartych pozycji"))
+        self.assertIn("nie automatycznie: ", line.bank_api_match_notes)
+
     def test_a_reference_matching_two_partners_is_not_reconciled(self):
         mine = self.invoice(self.kowalski, 210.0, payment_reference="ZAM/15")
         theirs = self.invoice(self.nowak, 340.0, payment_reference="ZAM/15")

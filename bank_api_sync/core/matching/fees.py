@@ -2,6 +2,7 @@
 
 from .config import FeeRule, fold_text
 from .model import FeeProposal, Signal, StatementLine
+from .texts import _lt
 
 FEE_CODE_CONFIDENCE = 0.98
 FEE_KEYWORD_CONFIDENCE = 0.9
@@ -26,7 +27,11 @@ def fee_by_code(line: StatementLine, rules: tuple[FeeRule, ...]) -> FeeProposal 
                 reference=rule.reference,
                 confidence=FEE_CODE_CONFIDENCE,
                 signals=(Signal.FEE_CODE,),
-                reason=f"bank transaction code {code} is a fee ({rule.name})",
+                reason=_lt(
+                    "bank transaction code %(code)s is a fee (%(rule)s)",
+                    code=code,
+                    rule=rule.name,
+                ),
                 auto=rule.auto,
             )
     return None
@@ -48,7 +53,11 @@ def fee_by_keyword(
                 reference=rule.reference,
                 confidence=FEE_KEYWORD_CONFIDENCE,
                 signals=(Signal.FEE_KEYWORD,),
-                reason=f"'{found.group()}' in the title is a fee ({rule.name})",
+                reason=_lt(
+                    "'%(keyword)s' in the title is a fee (%(rule)s)",
+                    keyword=found.group(),
+                    rule=rule.name,
+                ),
                 auto=rule.auto,
             )
     return None

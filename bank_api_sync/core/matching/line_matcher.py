@@ -47,6 +47,7 @@ from .settlement import (
     settle,
 )
 from .subset_sum import find_subsets
+from .texts import _lt, join_texts
 
 REFERENCE_STRENGTH = {
     Signal.RF_REFERENCE: 0.97,
@@ -124,7 +125,9 @@ class LineMatcher:
             self.split = parse_split_payment(self.line.payment_ref)
         self.payer = identify_payer(self.line, rule, self.index, self.split)
         if self.payer.ambiguity:
-            self.notes.append(f"partner uncertain: {self.payer.ambiguity}")
+            self.notes.append(
+                _lt("partner uncertain: %(why)s", why=self.payer.ambiguity)
+            )
         references = self._references()
         if not references:
             fee = fee_by_keyword(self.line, rule.fee_rules)
@@ -143,7 +146,9 @@ class LineMatcher:
                 if draft is None or draft.ambiguity:
                     continue
                 if {item.id for item in draft.items} - references.keys():
-                    draft.ambiguity = f"the title quotes {quoted}, not this"
+                    draft.ambiguity = _lt(
+                        "the title quotes %(documents)s, not this", documents=quoted
+                    )
         drafts += by_amount
         if not references and not self.payer.pool:
             drafts += self._from_amount_only()
@@ -180,36 +185,46 @@ class LineMatcher:
         if relation == EXACT:
             confidence += EXACT_WITH_REFERENCE
             signals[Signal.AMOUNT_EQUAL] = None
-            reasons.append("amounts equal" if several else "amount equal")
+            reasons.append(_lt("amounts equal") if several else _lt("amount equal"))
             kind = Kind.INVOICES if several else Kind.INVOICE
         elif relation == TOLERANCE:
             confidence += WITHIN_TOLERANCE
             signals[Signal.AMOUNT_TOLERANCE] = None
             reasons.append(
-                f"amount within tolerance: {settlement.write_off} "
-                f"{self.line.currency} written off"
+                _lt(
+                    "amount within tolerance: %(amount)s %(currency)s written off",
+                    amount=settlement.write_off,
+                    currency=self.line.currency,
+                )
             )
             kind = Kind.INVOICES if several else Kind.INVOICE
         elif relation == SHORT:
             confidence += SHORT_PAYMENT
             signals[Signal.PARTIAL] = None
             reasons.append(
-                f"partial payment: {settlement.paid} of {settlement.residual} "
-                f"{currency}"
+                _lt(
+                    "partial payment: %(paid)s of %(residual)s %(currency)s",
+                    paid=settlement.paid,
+                    residual=settlement.residual,
+                    currency=currency,
+                )
             )
             kind = Kind.PARTIAL
         else:
             confidence += OVERPAID
             signals[Signal.OVERPAYMENT] = None
             reasons.append(
-                f"overpayment: {settlement.unallocated} {self.line.currency} "
-                "stays unallocated"
+                _lt(
+                    "overpayment: %(amount)s %(currency)s stays unallocated",
+                    amount=settlement.unallocated,
+                    currency=self.line.currency,
+                )
             )
             kind = Kind.OVERPAYMENT
         if entries[0][1].foreign:
             confidence += FOREIGN_CURRENCY
             signals[Signal.FOREIGN_CURRENCY] = None
-            reasons.append(f"compared in {currency}")
+            reasons.append(_lt("compared in %(currency)s", currency=currency))
         partners = {item.partner_id for item, _ in entries}
         return _Draft(
             kind=kind,
@@ -261,11 +276,18 @@ class LineMatcher:
                     references,
                     entries,
                     reference,
-                    lambda entry: f"RF reference {entry.label} (check digits valid)",
+                    lambda entry: _lt(
+                        "RF reference %(reference)s (check digits valid)",
+                        reference=entry.label,
+                    ),
                 )
             for reference in scan.rejected:
                 self.notes.append(
-                    f"{reference} in the title fails the RF check digits: ignored"
+                    _lt(
+                        "%(reference)s in the title fails the RF check digits: "
+                        "ignored",
+                        reference=reference,
+                    )
                 )
         if self.split is not None and self.split.invoice_number:
             number = self.split.invoice_number
@@ -277,30 +299,52 @@ class LineMatcher:
                 references,
                 entries,
                 number,
-                lambda entry: f"split payment /INV/{number} names {entry.label}",
+                lambda entry: _lt(
+                    "split payment /INV/%(number)s names %(document)s",
+                    number=number,
+                    document=entry.label,
+                ),
             )
         if self.payer.restricted_to is not None:
             for item_id, reference in list(references.items()):
                 if reference.item.partner_id != self.payer.restricted_to:
                     del references[item_id]
                     self.notes.append(
-                        f"the title names {reference.item.move_name} of "
-                        f"{self.index.partner_name(reference.item.partner_id)}, but "
-                        "the money came to the virtual account of "
-                        f"{self.index.partner_name(self.payer.restricted_to)}"
+                        _lt(
+                            "the title names %(document)s of %(partner)s, but the "
+                            "money came to the virtual account of %(owner)s",
+                            document=reference.item.move_name,
+                            partner=self.index.partner_name(reference.item.partner_id),
+                            owner=self.index.partner_name(self.payer.restricted_to),
+                        )
                     )
         return references
 
     @staticmethod
     def _quoted_phrase(quoted: str):
         def phrase(entry: KeyEntry) -> str:
-            what = (
-                "payment reference"
-                if entry.source == Signal.PAYMENT_REFERENCE
-                else "invoice"
+            is_reference = entry.source == Signal.PAYMENT_REFERENCE
+            if quoted == entry.label:
+                if is_reference:
+                    return _lt(
+                        "payment reference %(reference)s quoted in the title",
+                        reference=entry.label,
+                    )
+                return _lt(
+                    "invoice %(document)s quoted in the title", document=entry.label
+                )
+            if is_reference:
+                return _lt(
+                    "payment reference %(reference)s quoted in the title (as "
+                    "'%(quoted)s')",
+                    reference=entry.label,
+                    quoted=quoted,
+                )
+            return _lt(
+                "invoice %(document)s quoted in the title (as '%(quoted)s')",
+                document=entry.label,
+                quoted=quoted,
             )
-            shown = "" if quoted == entry.label else f" (as '{quoted}')"
-            return f"{what} {entry.label} quoted in the title{shown}"
 
         return phrase
 
@@ -314,8 +358,11 @@ class LineMatcher:
         shared = None
         if len(partners) > 1:
             names = ", ".join(sorted(map(self.index.partner_name, partners)))
-            shared = (
-                f"'{quoted}' matches open items of {len(partners)} partners ({names})"
+            shared = _lt(
+                "'%(quoted)s' matches open items of %(count)s partners (%(names)s)",
+                quoted=quoted,
+                count=len(partners),
+                names=names,
             )
             self.notes.append(shared)
         for entry, item in found:
@@ -330,7 +377,11 @@ class LineMatcher:
                 )
                 if siblings > 1:
                     reference.not_unique.add(entry.source)
-                    text += f" (shared by {siblings} open items)"
+                    text = _lt(
+                        "%(phrase)s (shared by %(count)s open items)",
+                        phrase=text,
+                        count=siblings,
+                    )
                 reference.signals[entry.source] = text
             if shared and not (
                 self.payer.certain and item.partner_id in self.payer.pool
@@ -364,19 +415,26 @@ class LineMatcher:
                 confidence += PARTNER_DISAGREES
                 names = ", ".join(sorted(map(self.index.partner_name, self.payer.pool)))
                 reasons.append(
-                    f"but it is {self.index.partner_name(item.partner_id)}'s and the "
-                    f"payment looks like {names}'s"
+                    _lt(
+                        "but it is %(partner)s's and the payment looks like "
+                        "%(payers)s's",
+                        partner=self.index.partner_name(item.partner_id),
+                        payers=names,
+                    )
                 )
         nip = self._nip_check(item)
         if nip is True:
             confidence += NIP_AGREES
             if Signal.SPLIT_PAYMENT_NIP not in signals:
                 signals.append(Signal.SPLIT_PAYMENT_NIP)
-                reasons.append(f"/IDC/ {self.split.idc} agrees")
+                reasons.append(_lt("/IDC/ %(nip)s agrees", nip=self.split.idc))
         elif nip is False:
             confidence += NIP_DISAGREES
             reasons.append(
-                f"/IDC/ {self.split.idc} is neither the partner's NIP nor ours"
+                _lt(
+                    "/IDC/ %(nip)s is neither the partner's NIP nor ours",
+                    nip=self.split.idc,
+                )
             )
         return confidence, signals, reasons
 
@@ -437,7 +495,10 @@ class LineMatcher:
             entries,
             base=base,
             signals=signals,
-            reasons=[f"invoices {numbers} quoted in the title", *context],
+            reasons=[
+                _lt("invoices %(numbers)s quoted in the title", numbers=numbers),
+                *context,
+            ],
             ambiguity=ambiguity,
         )
         drafts = [draft] if draft is not None else []
@@ -454,8 +515,12 @@ class LineMatcher:
                     base=base + SOME_OF_THE_QUOTED,
                     signals=[*signals, Signal.SEVERAL_INVOICES],
                     reasons=[
-                        f"invoices {numbers} quoted in the title; "
-                        f"{names} make the amount",
+                        _lt(
+                            "invoices %(numbers)s quoted in the title; %(chosen)s "
+                            "make the amount",
+                            numbers=numbers,
+                            chosen=names,
+                        ),
                         *context,
                     ],
                     ambiguity=ambiguity or self._subset_ambiguity(search),
@@ -492,7 +557,10 @@ class LineMatcher:
                 signals=[*reference.signals, Signal.SEVERAL_INVOICES],
                 reasons=[
                     *reference.signals.values(),
-                    f"with {names} of the same partner it makes the amount",
+                    _lt(
+                        "with %(documents)s of the same partner it makes the amount",
+                        documents=names,
+                    ),
                 ],
                 ambiguity=reference.shared or self._subset_ambiguity(search),
                 allow=(EXACT,),
@@ -556,14 +624,17 @@ class LineMatcher:
         if not self.payer.pool or not self.rule.uses(Signal.AMOUNT_PARTNER):
             return []
         penalty = NOT_THE_QUOTED_ONE if quoted_settles else 0.0
-        suffix = ["the title quotes another document"] if quoted_settles else []
+        suffix = [_lt("the title quotes another document")] if quoted_settles else []
         exact = self._candidates_by_amount(self.payer.pool)
         drafts = []
         tie = None
         if len(exact) > 1:
-            tie = (
-                f"{len(exact)} open items have the amount {self.line.amount} "
-                f"{self.line.currency} and the title names none of them"
+            tie = _lt(
+                "%(count)s open items have the amount %(amount)s %(currency)s and "
+                "the title names none of them",
+                count=len(exact),
+                amount=self.line.amount,
+                currency=self.line.currency,
             )
             if not quoted_settles:
                 self.notes.append(tie)
@@ -573,7 +644,7 @@ class LineMatcher:
                 [(item, comparison)],
                 base=strength + EXACT_WITH_PARTNER - EXACT_WITH_REFERENCE + penalty,
                 signals=[Signal.AMOUNT_PARTNER, *signals],
-                reasons=[*phrases, f"open item {item.move_name}", *suffix],
+                reasons=[*phrases, _open_item(item), *suffix],
                 ambiguity=tie or self.payer.ambiguity,
                 allow=(EXACT,),
             )
@@ -593,7 +664,7 @@ class LineMatcher:
                         [entry],
                         base=strength + penalty,
                         signals=[Signal.AMOUNT_PARTNER, *signals],
-                        reasons=[*phrases, f"open item {entry[0].move_name}", *suffix],
+                        reasons=[*phrases, _open_item(entry[0]), *suffix],
                         ambiguity=self.payer.ambiguity,
                         allow=(TOLERANCE,),
                     )
@@ -687,9 +758,11 @@ class LineMatcher:
     @staticmethod
     def _subset_ambiguity(search) -> str | None:
         if len(search.solutions) > 1:
-            return "several combinations of open items make the amount"
+            return _lt("several combinations of open items make the amount")
         if not search.complete:
-            return "the search for combinations stopped at its limit: others may exist"
+            return _lt(
+                "the search for combinations stopped at its limit: others may exist"
+            )
         return None
 
     def _from_amount_only(self) -> list:
@@ -698,9 +771,12 @@ class LineMatcher:
         found = self._candidates_by_amount(limit=AMOUNT_ONLY_SCAN)
         tie = None
         if len(found) > 1:
-            tie = (
-                f"{len(found)} open items of different partners have the amount "
-                f"{self.line.amount} {self.line.currency}; nothing says which"
+            tie = _lt(
+                "%(count)s open items of different partners have the amount "
+                "%(amount)s %(currency)s; nothing says which",
+                count=len(found),
+                amount=self.line.amount,
+                currency=self.line.currency,
             )
             self.notes.append(tie)
         return [
@@ -709,8 +785,11 @@ class LineMatcher:
                 base=AMOUNT_ONLY_CONFIDENCE - EXACT_WITH_REFERENCE,
                 signals=[Signal.AMOUNT_ONLY],
                 reasons=[
-                    f"open item {item.move_name} of "
-                    f"{self.index.partner_name(item.partner_id)}, same amount"
+                    _lt(
+                        "open item %(document)s of %(partner)s, same amount",
+                        document=item.move_name,
+                        partner=self.index.partner_name(item.partner_id),
+                    )
                 ],
                 ambiguity=tie,
                 allow=(EXACT,),
@@ -754,7 +833,9 @@ class LineMatcher:
         if proposals:
             blockers = self._auto_blockers(proposals)
             if blockers:
-                self.notes.append("not automatic: " + "; ".join(blockers))
+                self.notes.append(
+                    _lt("not automatic: %(why)s", why=join_texts("; ", blockers))
+                )
             else:
                 proposals[0] = replace(proposals[0], auto=True)
         return self._result(tuple(proposals), None)
@@ -769,7 +850,7 @@ class LineMatcher:
             allocations=settlement.allocations,
             confidence=round(min(max(draft.confidence, 0.0), 1.0), 3),
             signals=tuple(draft.signals),
-            reason="; ".join(dict.fromkeys(draft.reasons)),
+            reason=join_texts("; ", dict.fromkeys(draft.reasons)),
             partner_id=draft.partner_id,
             write_off=settlement.write_off,
             unallocated=settlement.unallocated,
@@ -784,8 +865,12 @@ class LineMatcher:
         blockers = []
         if best.confidence < rule.auto_threshold:
             blockers.append(
-                f"confidence {best.confidence:.2f} is below the rule's "
-                f"threshold {rule.auto_threshold:.2f}"
+                _lt(
+                    "confidence %(confidence)s is below the rule's threshold "
+                    "%(threshold)s",
+                    confidence=_score(best.confidence),
+                    threshold=_score(rule.auto_threshold),
+                )
             )
         if best.ambiguity:
             blockers.append(best.ambiguity)
@@ -793,13 +878,18 @@ class LineMatcher:
             second = proposals[1]
             if round(best.confidence - second.confidence, 3) < rule.auto_margin:
                 blockers.append(
-                    f"the next proposal is too close ({best.confidence:.2f} vs "
-                    f"{second.confidence:.2f}: {second.reason})"
+                    _lt(
+                        "the next proposal is too close (%(best)s vs %(second)s: "
+                        "%(reason)s)",
+                        best=_score(best.confidence),
+                        second=_score(second.confidence),
+                        reason=second.reason,
+                    )
                 )
         if best.kind == Kind.PARTIAL and not rule.auto_partial:
-            blockers.append("partial payments are never automatic under this rule")
+            blockers.append(_lt("partial payments are never automatic under this rule"))
         if best.kind == Kind.OVERPAYMENT:
-            blockers.append("part of the line would stay unallocated")
+            blockers.append(_lt("part of the line would stay unallocated"))
         return list(dict.fromkeys(blockers))
 
     def _result(self, proposals: tuple[Proposal, ...], fee) -> LineResult:
@@ -815,3 +905,11 @@ class LineMatcher:
             notes=tuple(dict.fromkeys(self.notes)),
             rule_id=self.rule.rule_id,
         )
+
+
+def _open_item(item):
+    return _lt("open item %(document)s", document=item.move_name)
+
+
+def _score(confidence):
+    return format(confidence, ".2f")

@@ -14,6 +14,7 @@ from .index import OpenItemIndex
 from .model import Signal, StatementLine
 from .normalize import account_key
 from .references import SplitPayment
+from .texts import _lt, join_texts
 
 # Confidence that the clue names the payer.
 PARTNER_STRENGTH = {
@@ -74,8 +75,11 @@ def _clues(
                 PartnerClue(
                     Signal.VIRTUAL_ACCOUNT,
                     frozenset({owner}),
-                    f"paid to the virtual account {line.receiving_account} "
-                    f"of {name(owner)}",
+                    _lt(
+                        "paid to the virtual account %(account)s of %(partner)s",
+                        account=line.receiving_account,
+                        partner=name(owner),
+                    ),
                 )
             )
     if line.partner_id is not None:
@@ -83,7 +87,10 @@ def _clues(
             PartnerClue(
                 Signal.KNOWN_PARTNER,
                 frozenset({line.partner_id}),
-                f"partner {name(line.partner_id)} set on the line",
+                _lt(
+                    "partner %(partner)s set on the line",
+                    partner=name(line.partner_id),
+                ),
             )
         )
     if rule.uses(Signal.COUNTERPARTY_IBAN) and line.counterparty_iban:
@@ -92,10 +99,19 @@ def _clues(
             names = ", ".join(sorted(name(owner) for owner in owners))
             account = line.counterparty_iban
             phrase = (
-                f"the payer's account {account} is {names}'s"
+                _lt(
+                    "the payer's account %(account)s is %(partner)s's",
+                    account=account,
+                    partner=names,
+                )
                 if len(owners) == 1
-                else f"the payer's account {account} belongs to {len(owners)} "
-                f"partners ({names})"
+                else _lt(
+                    "the payer's account %(account)s belongs to %(count)s "
+                    "partners (%(names)s)",
+                    account=account,
+                    count=len(owners),
+                    names=names,
+                )
             )
             clues.append(PartnerClue(Signal.COUNTERPARTY_IBAN, owners, phrase))
     idc = split.idc if split else None
@@ -105,7 +121,9 @@ def _clues(
         names = ", ".join(sorted(name(owner) for owner in owners))
         clues.append(
             PartnerClue(
-                Signal.SPLIT_PAYMENT_NIP, owners, f"/IDC/ {idc} is the NIP of {names}"
+                Signal.SPLIT_PAYMENT_NIP,
+                owners,
+                _lt("/IDC/ %(nip)s is the NIP of %(names)s", nip=idc, names=names),
             )
         )
     return clues
@@ -134,17 +152,20 @@ def identify_payer(
         pool = virtual.partner_ids
         others = definite - pool
         if others:
-            ambiguity = (
-                f"the line also points to {', '.join(sorted(map(name, others)))}"
+            ambiguity = _lt(
+                "the line also points to %(names)s",
+                names=", ".join(sorted(map(name, others))),
             )
     elif len(definite) == 1:
         pool = frozenset(definite)
         stray = [clue for clue in clues if not pool <= clue.partner_ids]
         if stray:
-            ambiguity = "; ".join(clue.phrase for clue in stray)
+            ambiguity = join_texts("; ", (clue.phrase for clue in stray))
     else:
         pool = frozenset().union(*(clue.partner_ids for clue in clues))
-        ambiguity = "; ".join(clue.phrase for clue in clues)
+        ambiguity = join_texts("; ", (clue.phrase for clue in clues))
         if len(definite) > 1:
-            ambiguity += ": the clues point to different partners"
+            ambiguity = _lt(
+                "%(clues)s: the clues point to different partners", clues=ambiguity
+            )
     return Payer(tuple(clues), pool, ambiguity, restricted_to)
