@@ -3,6 +3,8 @@ import psycopg2.errors
 from odoo import models
 from odoo.tools import mute_logger
 
+from .bulk_write import assign_each
+
 # Set by the statement importer around its bulk create (BULK_CREATE_CONTEXT):
 # its new entries are linked to their lines and named a batch at a time.
 BULK_IMPORT = "bank_api_bulk_import"
@@ -49,15 +51,11 @@ class AccountMove(models.Model):
         )
         if not unlinked:
             return
-        field = self._fields["statement_line_id"]
-        unlinked.modified(["statement_line_id"], before=True)
-        self.env.cache.update(
+        assign_each(
             unlinked,
-            field,
+            "statement_line_id",
             [move.statement_line_ids.id for move in unlinked],
-            dirty=True,
         )
-        unlinked.modified(["statement_line_id"])
 
     # -------------------------------------------------------------------------
     # Naming a bulk import's entries

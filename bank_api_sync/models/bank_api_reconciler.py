@@ -6,6 +6,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .account_analytic_distribution_model import distributions_remembered
+from .bulk_write import assign_each
 
 _logger = logging.getLogger(__name__)
 
@@ -484,13 +485,9 @@ class BankApiReconciler(models.AbstractModel):
             )
 
     def _set_partners(self, prepared, context):
-        """The partner found goes on the line, its entry and its bank item.
-
-        Odoo's ``write`` takes one value for all its records: a batch of lines
-        of many partners would cost a write (and its recomputations) per
-        partner. The values are set record by record in the cache instead,
-        with the checks a write would make, so that what depends on the
-        partner is recomputed once for the whole batch."""
+        """The partner found goes on the line, its entry and its bank item:
+        for a whole batch at once (``assign_each``) rather than a write per
+        partner, after the checks Odoo's write would make."""
         changed = [
             (st_line, plan.partner_id)
             for st_line, plan, _entries in prepared
@@ -514,7 +511,7 @@ class BankApiReconciler(models.AbstractModel):
         liquidity._check_reconciliation()
         # No hash to check: Odoo hashes a bank entry only once it is reconciled.
         for records in (st_lines, moves, liquidity):
-            self._bank_api_assign(records, "partner_id", partner_ids)
+            assign_each(records, "partner_id", partner_ids)
 
     def _write_partners(self, changed, context):
         by_partner = {}
@@ -530,13 +527,6 @@ class BankApiReconciler(models.AbstractModel):
             st_lines.with_context(skip_account_move_synchronization=True).write(
                 {"partner_id": partner_id}
             )
-
-    def _bank_api_assign(self, records, field_name, values):
-        """Give each record its own value of ``field_name`` as ``write`` would
-        (dependents marked for recomputation), without a write per value."""
-        records.modified([field_name], before=True)
-        self.env.cache.update(records, records._fields[field_name], values, dirty=True)
-        records.modified([field_name])
 
     @api.model
     def _reconcile_proposal(self, proposal, how):

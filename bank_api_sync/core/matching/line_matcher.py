@@ -47,7 +47,7 @@ from .settlement import (
     settle,
 )
 from .subset_sum import find_subsets
-from .texts import _lt, join_texts
+from .texts import Joined, _lt
 
 REFERENCE_STRENGTH = {
     Signal.RF_REFERENCE: 0.97,
@@ -834,7 +834,7 @@ class LineMatcher:
             blockers = self._auto_blockers(proposals)
             if blockers:
                 self.notes.append(
-                    _lt("not automatic: %(why)s", why=join_texts("; ", blockers))
+                    _lt("not automatic: %(why)s", why=Joined("; ", blockers))
                 )
             else:
                 proposals[0] = replace(proposals[0], auto=True)
@@ -850,7 +850,7 @@ class LineMatcher:
             allocations=settlement.allocations,
             confidence=round(min(max(draft.confidence, 0.0), 1.0), 3),
             signals=tuple(draft.signals),
-            reason=join_texts("; ", dict.fromkeys(draft.reasons)),
+            reason=Joined("; ", dict.fromkeys(draft.reasons)),
             partner_id=draft.partner_id,
             write_off=settlement.write_off,
             unallocated=settlement.unallocated,

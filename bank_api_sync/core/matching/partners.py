@@ -14,7 +14,7 @@ from .index import OpenItemIndex
 from .model import Signal, StatementLine
 from .normalize import account_key
 from .references import SplitPayment
-from .texts import _lt, join_texts
+from .texts import Joined, _lt
 
 # Confidence that the clue names the payer.
 PARTNER_STRENGTH = {
@@ -160,10 +160,10 @@ def identify_payer(
         pool = frozenset(definite)
         stray = [clue for clue in clues if not pool <= clue.partner_ids]
         if stray:
-            ambiguity = join_texts("; ", (clue.phrase for clue in stray))
+            ambiguity = Joined("; ", (clue.phrase for clue in stray))
     else:
         pool = frozenset().union(*(clue.partner_ids for clue in clues))
-        ambiguity = join_texts("; ", (clue.phrase for clue in clues))
+        ambiguity = Joined("; ", (clue.phrase for clue in clues))
         if len(definite) > 1:
             ambiguity = _lt(
                 "%(clues)s: the clues point to different partners", clues=ambiguity

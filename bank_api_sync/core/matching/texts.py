@@ -47,10 +47,6 @@ def _lt(template, **values):
     return Text(template, **values)
 
 
-def join_texts(separator, parts):
-    return Joined(separator, parts)
-
-
 def render(text, translate):
     """``text`` in another language when it is a ``Text`` or ``Joined``,
     unchanged otherwise (a name, a number, a document reference)."""
