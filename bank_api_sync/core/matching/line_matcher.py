@@ -137,6 +137,8 @@ class LineMatcher:
         quoted_settles = any(
             draft.kind in (Kind.INVOICE, Kind.INVOICES) for draft in drafts
         )
+        if references:
+            drafts += self._exact_elsewhere(drafts, references)
         by_amount = self._from_partner(quoted_settles)
         if references:
             # The title names documents: the amount pointing elsewhere is a
@@ -569,6 +571,53 @@ class LineMatcher:
                 drafts.append(draft)
         return drafts
 
+    def _exact_elsewhere(self, drafts: list, references) -> list:
+        """The title names documents that the amount does not settle exactly,
+        while another open item has exactly the amount: a mistyped number is
+        as likely as a payment difference, so a person decides. Returns those
+        items as proposals (when the rule matches on the amount alone)."""
+        if any(
+            draft is not None and draft.settlement.relation == EXACT
+            for draft in drafts
+        ):
+            return []
+        found = [
+            (item, comparison)
+            for item, comparison in self._candidates_by_amount(limit=AMOUNT_ONLY_SCAN)
+            if item.id not in references
+        ]
+        if not found:
+            return []
+        quoted = ", ".join(ref.item.move_name for ref in references.values())
+        ambiguity = _lt(
+            "%(documents)s has exactly the amount, the quoted %(quoted)s does not",
+            documents=", ".join(item.move_name for item, _ in found[:3]),
+            quoted=quoted,
+        )
+        for draft in drafts:
+            if draft is not None and not draft.ambiguity:
+                draft.ambiguity = ambiguity
+        if not self.rule.uses(Signal.AMOUNT_ONLY):
+            return []
+        return [
+            self._draft(
+                [(item, comparison)],
+                base=AMOUNT_ONLY_CONFIDENCE - EXACT_WITH_REFERENCE,
+                signals=[Signal.AMOUNT_ONLY],
+                reasons=[
+                    _lt(
+                        "open item %(document)s of %(partner)s, same amount",
+                        document=item.move_name,
+                        partner=self.index.partner_name(item.partner_id),
+                    ),
+                    _lt("the title quotes %(documents)s", documents=quoted),
+                ],
+                ambiguity=ambiguity,
+                allow=(EXACT,),
+            )
+            for item, comparison in found
+        ]
+
     # --- partner and amount ---------------------------------------------------
 
     def _amount_keys(self) -> list[tuple[str, Decimal]]:
@@ -672,7 +721,10 @@ class LineMatcher:
                 ]
                 close = [draft for draft in close if draft is not None]
                 if len(close) > 1:
-                    tie = f"{len(close)} open items are within the tolerance"
+                    tie = _lt(
+                        "%(count)s open items are within the tolerance",
+                        count=len(close),
+                    )
                     for draft in close:
                         draft.ambiguity = draft.ambiguity or tie
                 drafts += close
@@ -702,7 +754,12 @@ class LineMatcher:
                     signals=[Signal.SEVERAL_INVOICES, Signal.AMOUNT_PARTNER, *signals],
                     reasons=[
                         *phrases,
-                        f"{len(chosen)} open items ({names}) add up to the amount",
+                        _lt(
+                            "%(count)s open items (%(documents)s) add up to the "
+                            "amount",
+                            count=len(chosen),
+                            documents=names,
+                        ),
                         *suffix,
                     ],
                     ambiguity=self._subset_ambiguity(search) or self.payer.ambiguity,

@@ -1,5 +1,7 @@
 """Cases where the engine must propose but never reconcile by itself, and say why."""
 
+from decimal import Decimal as D
+
 from bank_api_sync.core.matching import MatchRule, Signal
 
 from .factories import ACME, BETA, GAMMA, IBAN_ACME, IBAN_BETA, invoice, line, match
@@ -147,3 +149,28 @@ def test_title_quotes_one_invoice_while_the_amount_fits_another():
     assert {p.item_ids for p in result.proposals} == {(quoted.id,), (fits.id,)}
     assert _not_auto(result)
     assert "the title quotes FV/2026/11/0001" in result.best.ambiguity
+
+
+def test_quoted_number_off_by_the_tolerance_while_another_invoice_fits_exactly():
+    # A mistyped number (0028 for 0020) is as likely as a payment difference.
+    quoted = invoice("FV/2026/07/0028", "590.27", partner=BETA)
+    fits = invoice("FV/2026/07/0020", "589.40", partner=ACME)
+    rule = MatchRule(tolerance_amount=D("1.00"))
+    result = match([quoted, fits], line("589.40", "Faktura FV/2026/07/0028"), rule)
+    assert _not_auto(result)
+    assert {p.item_ids for p in result.proposals} == {(quoted.id,), (fits.id,)}
+    assert result.best.item_ids == (quoted.id,)
+    assert (
+        "FV/2026/07/0020 has exactly the amount, the quoted FV/2026/07/0028 does not"
+        in result.best.ambiguity
+    )
+
+
+def test_quoted_number_within_the_tolerance_and_nothing_else_fits():
+    quoted = invoice("FV/2026/07/0028", "590.27", partner=BETA)
+    other = invoice("FV/2026/07/0020", "412.00", partner=ACME)
+    rule = MatchRule(tolerance_amount=D("1.00"))
+    result = match([quoted, other], line("589.40", "Faktura FV/2026/07/0028"), rule)
+    assert result.best.item_ids == (quoted.id,)
+    assert result.best.write_off == D("-0.87")
+    assert result.best.auto
