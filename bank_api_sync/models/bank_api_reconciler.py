@@ -469,7 +469,11 @@ class BankApiReconciler(models.AbstractModel):
             paired = self.env["account.move.line"].concat(*pairs)
             paired.mapped("account_id")
             paired.move_id.line_ids.mapped("tax_ids")
-            self.env["account.move.line"]._reconcile_plan(pairs)
+            # Reconciling changes no invoice line: Odoo's invoice sync around
+            # it would recompute every invoice's terms and taxes to find that.
+            self.env["account.move.line"].with_context(
+                skip_invoice_sync=True
+            )._reconcile_plan(pairs)
         now = fields.Datetime.now()
         by_model = {}
         for st_line, plan, _entries in prepared:

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import tagged
 
 from .common_matching import BankApiMatchingCase
@@ -102,3 +103,57 @@ class TestReconciledEntries(BankApiMatchingCase):
             lambda item: item.account_id == receivable
         )
         self.assertFalse(polish_counterpart.analytic_distribution)
+
+    def test_the_invoice_keeps_its_own_lines(self):
+        """Odoo's invoice sync is skipped while reconciling (it would only
+        recompute every invoice to find nothing changed): an invoice with
+        taxes, an early payment discount and its lines computed by Odoo
+        comes out paid, its lines as they were."""
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30 days, 2% within 10",
+                "early_discount": True,
+                "discount_percentage": 2.0,
+                "discount_days": 10,
+                "early_pay_discount_computation": "mixed",
+                "line_ids": [
+                    Command.create(
+                        {"value": "percent", "value_amount": 100.0, "nb_days": 30}
+                    )
+                ],
+            }
+        )
+        tax = self.env["account.tax"].create(
+            {"name": "VAT 23%", "amount": 23.0, "type_tax_use": "sale"}
+        )
+        invoice = self.invoice(
+            self.nowak,
+            100.0,
+            number="FV/2026/11/0350",
+            invoice_payment_term_id=term.id,
+        )
+        invoice.button_draft()
+        invoice.invoice_line_ids.tax_ids = tax
+        invoice.action_post()
+        fields = [
+            "display_type",
+            "account_id",
+            "balance",
+            "amount_currency",
+            "date_maturity",
+            "discount_date",
+            "discount_balance",
+            "tax_line_id",
+        ]
+        before = invoice.line_ids.read(fields)
+        self.assertIn("epd", invoice.line_ids.mapped("display_type"))
+        # 'Mixed': the tax is on the discounted base, 23% of 98.00.
+        self.assertEqual(invoice.amount_total, 122.54)
+        line = self.bank_line(122.54, "Zapłata FV/2026/11/0350")
+
+        self.match(line)
+
+        self.assertReconciledWith(line, invoice)
+        self.assertEqual(invoice.line_ids.read(fields), before)
+        self.assertEqual(invoice.amount_residual, 0.0)
+        self.assertFalse(line.move_id.line_ids.filtered("tax_line_id"))
