@@ -577,8 +577,7 @@ class LineMatcher:
         as likely as a payment difference, so a person decides. Returns those
         items as proposals (when the rule matches on the amount alone)."""
         if any(
-            draft is not None and draft.settlement.relation == EXACT
-            for draft in drafts
+            draft is not None and draft.settlement.relation == EXACT for draft in drafts
         ):
             return []
         found = [
