@@ -56,6 +56,7 @@ class ReconcilePlan:
     write_off_account: object = None  # account.account
     write_off_label: str | None = None
     write_off_analytic: dict | None = None
+    write_off_taxes: object = None  # account.tax, included in the write-off
     fee_model: object = None  # account.reconcile.model
     reconcile_model: object = None  # the model the match came from
     keep_open: bool = False  # an overpayment: the rest stays on the suspense account
@@ -111,6 +112,7 @@ class BankApiReconciler(models.AbstractModel):
             "write_off_account": model_line.account_id,
             "write_off_label": model_line.label or model.name,
             "write_off_analytic": model_line.analytic_distribution,
+            "write_off_taxes": model_line.tax_ids,
         }
 
     @api.model
@@ -202,6 +204,7 @@ class BankApiReconciler(models.AbstractModel):
                     "name": label,
                     "account_id": item.account_id.id,
                     "partner_id": item.partner_id.id,
+                    "tax_ids": [Command.clear()],
                     "amount": -quantize(amount, currency),
                 }
             )
@@ -210,7 +213,7 @@ class BankApiReconciler(models.AbstractModel):
         if plan.fee_model:
             parts += self._fee_parts(plan.fee_model, rest, currency)
         elif not currency.is_zero(float(rest)):
-            parts.append(self._rest_part(st_line, plan, rest, currency, parts, pairs))
+            parts += self._rest_parts(st_line, plan, rest, currency, parts, pairs)
         vals_list = self._with_company_amounts(
             parts, currency, company_currency, total, company_total
         )
@@ -248,41 +251,48 @@ class BankApiReconciler(models.AbstractModel):
                 )
             )
 
-    def _rest_part(self, st_line, plan, rest, currency, parts, pairs):
-        """The item for what the counterparts leave: a write-off within the
+    def _rest_parts(self, st_line, plan, rest, currency, parts, pairs):
+        """The items for what the counterparts leave: a write-off within the
         model's tolerance, a cent of rounding, or an open suspense item."""
         if plan.write_off and plan.write_off_account:
-            return {
+            base = {
                 "name": plan.write_off_label or st_line.payment_ref or "/",
                 "account_id": plan.write_off_account.id,
                 "partner_id": plan.partner_id or False,
                 "analytic_distribution": plan.write_off_analytic or False,
-                "amount": rest,
             }
+            return self._taxed_parts(base, plan.write_off_taxes, rest, currency)
         rounding = Decimal(repr(currency.rounding)) * max(len(pairs), 1)
         if pairs and not plan.keep_open and abs(rest) <= rounding:
             parts[pairs[-1][0]]["amount"] += rest
-            return None
+            return []
         suspense = st_line.journal_id.suspense_account_id
-        return {
-            "name": st_line.payment_ref or "/",
-            "account_id": suspense.id,
-            "partner_id": plan.partner_id or False,
-            "amount": rest,
-        }
+        return [
+            {
+                "name": st_line.payment_ref or "/",
+                "account_id": suspense.id,
+                "partner_id": plan.partner_id or False,
+                "tax_ids": [Command.clear()],
+                "amount": rest,
+            }
+        ]
 
     def _fee_parts(self, fee_model, amount, currency):
-        """The fee on the model's account, split into base and taxes when the
-        model's counterpart item has taxes (the bank's amount includes them)."""
         model_line = fee_model._bank_api_counterpart_line()
         base = {
             "name": model_line.label or fee_model.name,
             "account_id": model_line.account_id.id,
             "analytic_distribution": model_line.analytic_distribution,
         }
-        taxes = model_line.tax_ids
+        return self._taxed_parts(base, model_line.tax_ids, amount, currency)
+
+    def _taxed_parts(self, base, taxes, amount, currency):
+        """``amount`` on ``base``'s account, split into base and taxes when the
+        model's counterpart item has taxes (the bank's amount includes them).
+        Only those taxes: Odoo would otherwise give the item its account's
+        default taxes, a tax base without its tax."""
         if not taxes or not amount:
-            return [{**base, "amount": amount}]
+            return [{**base, "tax_ids": [Command.clear()], "amount": amount}]
         sign = 1 if amount > 0 else -1
         # An expense (debit) is a purchase, money back is its refund.
         is_refund = any(
@@ -303,7 +313,8 @@ class BankApiReconciler(models.AbstractModel):
             parts.append(
                 {
                     "name": tax["name"],
-                    "account_id": tax["account_id"] or model_line.account_id.id,
+                    "account_id": tax["account_id"] or base["account_id"],
+                    "partner_id": base.get("partner_id", False),
                     "amount": sign * quantize(tax["amount"], currency),
                     "tax_repartition_line_id": tax["tax_repartition_line_id"],
                     "tax_ids": [Command.set(tax["tax_ids"])],

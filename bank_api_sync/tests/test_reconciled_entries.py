@@ -157,3 +157,29 @@ class TestReconciledEntries(BankApiMatchingCase):
         self.assertEqual(invoice.line_ids.read(fields), before)
         self.assertEqual(invoice.amount_residual, 0.0)
         self.assertFalse(line.move_id.line_ids.filtered("tax_line_id"))
+
+    def test_write_offs_and_fees_take_the_models_taxes_not_the_accounts(self):
+        """Odoo gives a journal item the default taxes of its account; a
+        reconciliation model's counterpart says which taxes apply (none here),
+        as in Odoo's own reconciliation. Without it, a write-off to an account
+        with a default tax would carry a tax base without its tax."""
+        default_tax = self.env["account.tax"].create(
+            {"name": "Default VAT 23%", "amount": 23.0, "type_tax_use": "purchase"}
+        )
+        (self.write_off_account | self.fee_account).tax_ids = default_tax
+        invoice = self.invoice(self.nowak, 360.0, number="FV/2026/11/0360")
+        paid_short = self.bank_line(359.5, "Zapłata FV/2026/11/0360")
+        fee = self.bank_line(-12.0, "Prowizja za przelew")
+
+        self.match(paid_short, fee)
+
+        self.assertReconciledWith(paid_short, invoice)
+        self.assertTrue(fee.is_reconciled)
+        for line in (paid_short, fee):
+            items = line.move_id.line_ids
+            self.assertFalse(items.tax_ids, line.payment_ref)
+            self.assertFalse(items.filtered("tax_line_id"), line.payment_ref)
+        write_off = paid_short.move_id.line_ids.filtered(
+            lambda item: item.account_id == self.write_off_account
+        )
+        self.assertAlmostEqual(write_off.debit, 0.5)
