@@ -1,6 +1,8 @@
-"""Which dates a sync asks the bank for."""
+"""Which dates a sync asks the bank for, and the days it commits at."""
 
 from datetime import date, timedelta
+
+from .model import BOOKED
 
 
 def sync_window(
@@ -24,3 +26,29 @@ def sync_window(
     else:
         start = resume_from - timedelta(days=overlap_days)
     return max(start, oldest_served), today
+
+
+def import_chunks(transactions, size: int):
+    """Cut a run's transactions into parts of about ``size`` booked ones, each
+    ending with a whole booking day, so that each part can be committed and a
+    run killed afterwards resumes from the last day committed.
+
+    Returns [(transactions, last_day)]: booked ones in booking-date order;
+    the last part also holds the pending ones (and those without a booking
+    date) and its ``last_day`` is None (the window's end).
+    """
+    booked = sorted(
+        (txn for txn in transactions if txn.status == BOOKED and txn.booking_date),
+        key=lambda txn: txn.booking_date,
+    )
+    rest = [txn for txn in transactions if txn.status != BOOKED or not txn.booking_date]
+    parts, current = [], []
+    for position, txn in enumerate(booked):
+        current.append(txn)
+        following = booked[position + 1] if position + 1 < len(booked) else None
+        day_ends = following is None or following.booking_date != txn.booking_date
+        if len(current) >= size and day_ends and following is not None:
+            parts.append((current, txn.booking_date))
+            current = []
+    parts.append((current + rest, None))
+    return parts

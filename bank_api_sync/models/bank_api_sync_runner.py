@@ -1,6 +1,7 @@
 import logging
 import time
 import zlib
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from odoo import api, fields, models
@@ -8,12 +9,17 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..core import errors as core_errors
 from ..core.statement_days import local_today
-from ..core.windows import sync_window
+from ..core.windows import import_chunks, sync_window
 
 _logger = logging.getLogger(__name__)
 
 # First key of the advisory locks taken on connections (the second is the id).
 LOCK_NAMESPACE = zlib.crc32(b"bank_api_sync.connection") & 0x7FFFFFFF
+# A scheduled run starts with an access token valid at least this long.
+TOKEN_MARGIN = timedelta(minutes=15)
+# A scheduled run commits an account's import every this many lines (at the
+# end of a booking day), so that a run killed half-way keeps what it imported.
+IMPORT_PART = 2000
 
 
 class BankApiSyncRunner(models.AbstractModel):
@@ -35,22 +41,79 @@ class BankApiSyncRunner(models.AbstractModel):
             ]
         )
         for connection_id in due.ids:
-            # Each connection in its own transaction: one broken bank never
-            # rolls back another's statements, and what was imported is
-            # committed before the next one starts.
             with self.env.registry.cursor() as cr:
                 env = self.env(cr=cr)
                 connection = env["bank.api.connection"].browse(connection_id)
-                env["bank.api.sync.runner"]._sync_connection(connection, trigger="cron")
+                renewal_calls = env["bank.api.sync.runner"]._renew_token_before_run(
+                    connection
+                )
+            # Each connection in its own transaction, committed part by part:
+            # one broken bank never rolls back another's statements, and a run
+            # killed half-way keeps what it imported.
+            with self.env.registry.cursor() as cr:
+                env = self.env(cr=cr)
+                connection = env["bank.api.connection"].browse(connection_id)
+                env["bank.api.sync.runner"]._sync_connection(
+                    connection,
+                    trigger="cron",
+                    commit_progress=True,
+                    calls_before=renewal_calls,
+                )
 
     @api.model
-    def _try_lock(self, connection):
-        """Whether this transaction may sync the connection: an advisory lock,
-        held until commit, that another worker or server cannot take."""
-        self.env.cr.execute(
-            "SELECT pg_try_advisory_xact_lock(%s, %s)", (LOCK_NAMESPACE, connection.id)
+    def _renew_token_before_run(self, connection):
+        """Renew an access token that would expire during the run, in a
+        transaction of its own. Banks rotate refresh tokens (the old one stops
+        working): renewed inside a run that a worker's time limit or a restart
+        then kills, the new one would be rolled back and the connection could
+        not authenticate any more without the user's authorisation (PolishAPI).
+        Failures are left to the run, which reports them. Returns the number
+        of calls made (the run's log counts them)."""
+        connection_sudo = connection.sudo()
+        expires_at = connection_sudo.token_expires_at
+        if (
+            connection.state not in ("connected", "consent_expiring", "error")
+            or not connection_sudo.refresh_token_encrypted
+            or (expires_at and expires_at > fields.Datetime.now() + TOKEN_MARGIN)
+            or not self._try_lock(connection)
+        ):
+            return 0
+        connection = connection.with_company(connection.company_id)
+        try:
+            client = connection._build_client()
+        except UserError:
+            return 0  # a configuration the run reports
+        try:
+            client.authenticate()
+        except core_errors.BankApiError as error:
+            _logger.info(
+                "Renewing the token of bank connection %s before its run "
+                "failed (%s); the run reports it",
+                connection.id,
+                type(error).__name__,
+            )
+        calls = len(client.calls)
+        connection._save_client_state(client)
+        return calls
+
+    @api.model
+    def _try_lock(self, connection, across_commits=False):
+        """Whether this transaction may sync the connection: an advisory lock
+        that another worker or server cannot take, held until commit, or
+        ``across_commits`` until ``_unlock`` (or the database session ends)."""
+        query = (
+            "SELECT pg_try_advisory_lock(%s, %s)"
+            if across_commits
+            else "SELECT pg_try_advisory_xact_lock(%s, %s)"
         )
+        self.env.cr.execute(query, (LOCK_NAMESPACE, connection.id))
         return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _unlock(self, connection):
+        self.env.cr.execute(
+            "SELECT pg_advisory_unlock(%s, %s)", (LOCK_NAMESPACE, connection.id)
+        )
 
     @api.model
     def _sync_connection(
@@ -61,11 +124,16 @@ class BankApiSyncRunner(models.AbstractModel):
         date_from=None,
         date_to=None,
         started_by=None,
+        commit_progress=False,
+        calls_before=0,
     ):
         """Sync every mapped account of ``connection``; returns the run's log.
 
         Never raises for a bank's failure: the outcome is in the log, the
         connection's state and chatter, and an activity when a person is needed.
+        ``commit_progress`` (the scheduler, which owns its cursor): commit
+        each imported part of each account as it is done. ``calls_before``:
+        calls made for this run before it started (renewing the token).
         """
         # Everything the run creates belongs to the connection's company,
         # whichever company the scheduler or the person happens to be in.
@@ -79,67 +147,89 @@ class BankApiSyncRunner(models.AbstractModel):
                 "user_present": user_present,
                 "started_at": fields.Datetime.now(),
                 "started_by_id": started_by.id if started_by else False,
+                "api_calls": calls_before,
             }
         )
         started = time.monotonic()
-        if not self._try_lock(connection):
-            self._finish(
-                log, started, "skipped", self.env._("Another sync is running.")
-            )
-            return log
-        if connection.state in ("draft", "expired"):
-            self._finish(
-                log,
-                started,
-                "skipped",
-                self.env._(
-                    "The connection is not connected (%(state)s).",
-                    state=dict(
-                        connection._fields["state"]._description_selection(self.env)
-                    )[connection.state],
-                ),
-            )
-            return log
-        client = None
-        fetched = 0
-        try:
-            client = connection._build_client(user_present=user_present, psu=psu)
-            fetched, failures = self._sync_accounts(
-                connection, client, log, date_from=date_from, date_to=date_to
-            )
-        except core_errors.RetryableError as error:
-            self._postpone(connection, log, started, error)
-        except core_errors.BankApiError as error:
-            self._fail(
-                connection, log, started, connection._describe_error(error), error
-            )
-        except Exception as error:
-            _logger.exception("Bank sync of connection %s failed", connection.id)
-            self._fail(
-                connection, log, started, self._describe_odoo_error(error), error
-            )
-        else:
-            if failures:
-                self._fail(connection, log, started, "\n".join(failures), partial=True)
+        with self._connection_lock(connection, commit_progress) as locked:
+            if not locked:
+                self._finish(
+                    log, started, "skipped", self.env._("Another sync is running.")
+                )
+                return log
+            self._close_interrupted_logs(connection, log)
+            if connection.state in ("draft", "expired"):
+                self._finish(
+                    log,
+                    started,
+                    "skipped",
+                    self.env._(
+                        "The connection is not connected (%(state)s).",
+                        state=dict(
+                            connection._fields["state"]._description_selection(self.env)
+                        )[connection.state],
+                    ),
+                )
+                return log
+            client = None
+            unrecorded = 0
+            try:
+                client = connection._build_client(user_present=user_present, psu=psu)
+                unrecorded, failures = self._sync_accounts(
+                    connection,
+                    client,
+                    log,
+                    date_from=date_from,
+                    date_to=date_to,
+                    commit_progress=commit_progress,
+                )
+            except core_errors.RetryableError as error:
+                self._postpone(connection, log, started, error)
+            except core_errors.BankApiError as error:
+                self._fail(
+                    connection, log, started, connection._describe_error(error), error
+                )
+            except Exception as error:
+                _logger.exception("Bank sync of connection %s failed", connection.id)
+                self._fail(
+                    connection, log, started, self._describe_odoo_error(error), error
+                )
             else:
-                self._succeed(connection, log, started)
-        finally:
-            if client is not None:
-                log.api_calls = len(client.calls)
-                connection._save_client_state(client, transactions=fetched)
+                if failures:
+                    self._fail(
+                        connection, log, started, "\n".join(failures), partial=True
+                    )
+                else:
+                    self._succeed(connection, log, started)
+            finally:
+                if client is not None:
+                    self._save_progress(connection, client, log, unrecorded)
+            if commit_progress:
+                # Before the lock goes: a run starting meanwhile would import
+                # this run's last part again.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         return log
 
     @api.model
-    def _sync_accounts(self, connection, client, log, date_from=None, date_to=None):
+    def _sync_accounts(
+        self,
+        connection,
+        client,
+        log,
+        date_from=None,
+        date_to=None,
+        commit_progress=False,
+    ):
         """Sync each account on its own: an account whose answer or import fails
         is reported and skipped, the others go on. Returns (transactions
-        fetched, [failure messages]). Bank-wide errors (consent, credentials,
-        unavailability) propagate and end the run."""
+        fetched and not yet in the usage ledger, [failure messages]). Bank-wide
+        errors (consent, credentials, unavailability) propagate and end the
+        run."""
         importer = self.env["bank.api.statement.importer"]
         today = local_today(
             datetime.now(UTC), importer._company_tz(connection.company_id)
         )
-        fetched = 0
+        unrecorded = 0
         failures = []
         accounts = connection.account_ids.filtered(lambda a: a.active and a.journal_id)
         for account in accounts:
@@ -158,49 +248,113 @@ class BankApiSyncRunner(models.AbstractModel):
                 transactions, balances = self._fetch_account_transactions(
                     connection, client, account, window
                 )
-                fetched += len(transactions)
-                with self.env.cr.savepoint():
-                    result = importer._import_transactions(
-                        account.journal_id,
-                        transactions,
-                        account=account,
-                        pending_complete=True,
+                unrecorded += len(transactions)
+                parts = import_chunks(transactions, IMPORT_PART)
+                for transactions_part, last_day in parts:
+                    self._import_part(
+                        account,
+                        log,
+                        client,
+                        window,
+                        transactions_part,
+                        last_day,
+                        balances,
                     )
-                    importer._update_balances(
-                        account, client.window_clamped_to or window[0], balances
-                    )
-                    account.write(
-                        {
-                            "resume_from": window[1],
-                            "last_sync_at": fields.Datetime.now(),
-                        }
-                    )
+                    if commit_progress and last_day:
+                        self._save_progress(connection, client, log, unrecorded)
+                        unrecorded = 0
+                        self.env.cr.commit()  # pylint: disable=invalid-commit
             except (core_errors.PeriodInvalid, core_errors.BankResponseError) as error:
                 failures.append(f"{account.name}: {error}")
                 continue
             except (UserError, ValidationError) as error:
                 # Odoo refused the lines (configuration, constraint): nothing of
-                # this account was kept; the next run retries it.
+                # this part was kept; the next run retries it.
                 _logger.warning(
                     "Bank sync of account %s refused: %s", account.id, error
                 )
                 failures.append(f"{account.name}: {self._describe_odoo_error(error)}")
                 continue
-            log._add(
-                transactions_fetched=result.fetched,
-                lines_created=result.created,
-                duplicates_skipped=result.duplicates,
-                pending_staged=result.pending_staged,
-                pending_retired=result.pending_retired,
-            )
             log.write(
                 {
                     "window_from": min(filter(None, [log.window_from, window[0]])),
                     "window_to": window[1],
                 }
             )
-            self._after_account_import(account, result)
-        return fetched, failures
+        return unrecorded, failures
+
+    @api.model
+    def _import_part(
+        self, account, log, client, window, transactions, last_day, balances
+    ):
+        """Import one part of an account's run (``last_day`` None: the last
+        one, with the pending movements and the balance check) and match it."""
+        importer = self.env["bank.api.statement.importer"]
+        with self.env.cr.savepoint():
+            result = importer._import_transactions(
+                account.journal_id,
+                transactions,
+                account=account,
+                pending_complete=last_day is None,
+            )
+            if last_day is None:
+                importer._update_balances(
+                    account, client.window_clamped_to or window[0], balances
+                )
+            account.write(
+                {
+                    "resume_from": last_day or window[1],
+                    "last_sync_at": fields.Datetime.now(),
+                }
+            )
+        log._add(
+            transactions_fetched=result.fetched,
+            lines_created=result.created,
+            duplicates_skipped=result.duplicates,
+            pending_staged=result.pending_staged,
+            pending_retired=result.pending_retired,
+        )
+        self._after_account_import(account, result)
+
+    @api.model
+    def _save_progress(self, connection, client, log, transactions=0):
+        """What the run has spent so far: calls, quota, tokens, usage."""
+        log._add(api_calls=len(client.calls))
+        connection._save_client_state(client, transactions=transactions)
+
+    @api.model
+    @contextmanager
+    def _connection_lock(self, connection, across_commits):
+        """Yields whether this run may sync the connection; a lock held
+        ``across_commits`` is released on leaving."""
+        locked = self._try_lock(connection, across_commits=across_commits)
+        try:
+            yield locked
+        finally:
+            if locked and across_commits:
+                self._unlock(connection)
+
+    @api.model
+    def _close_interrupted_logs(self, connection, log):
+        """A run killed half-way (a worker's time limit, a restart) left its
+        log running: it ended there, and this run goes on from its last part."""
+        interrupted = self.env["bank.api.sync.log"].search(
+            [
+                ("connection_id", "=", connection.id),
+                ("status", "=", "running"),
+                ("id", "!=", log.id),
+            ]
+        )
+        interrupted.write(
+            {
+                "status": "failed",
+                "message": self.env._(
+                    "Interrupted before it ended (a worker's time limit or a "
+                    "restart). What it imported until then was kept; the next run "
+                    "went on from there."
+                ),
+            }
+        )
 
     @api.model
     def _fetch_account_transactions(self, connection, client, account, window):
@@ -272,8 +426,8 @@ class BankApiSyncRunner(models.AbstractModel):
     def _describe_odoo_error(self, error):
         detail = error.args[0] if isinstance(error, UserError) else repr(error)
         return self.env._(
-            "Odoo could not store what the bank sent: %(detail)s Nothing of that "
-            "account was imported; the next sync retries it.",
+            "Odoo could not store what the bank sent: %(detail)s Those lines "
+            "were not imported; the next sync retries them.",
             detail=detail,
         )
 

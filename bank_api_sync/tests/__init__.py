@@ -3,6 +3,7 @@ from . import test_bank_api_connection_ui
 from . import test_secrets
 from . import test_sync
 from . import test_sync_limits
+from . import test_interrupted_runs
 from . import test_statement_importer
 from . import test_matching_signals
 from . import test_matching_review

@@ -88,8 +88,10 @@ class SandboxSyncCase(BankApiSyncCase):
     def run_scheduler(self):
         """The scheduled action, as Odoo's cron runs it (its own cursors)."""
         self.env.flush_all()
-        self.runner._cron_sync_due_connections()
-        self.env.invalidate_all()
+        try:
+            self.runner._cron_sync_due_connections()
+        finally:
+            self.env.invalidate_all()
 
     def imported(self, account):
         """{key: amount} of the statement lines in the account's journal."""

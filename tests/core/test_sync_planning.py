@@ -11,7 +11,7 @@ from bank_api_sync.core.statement_days import (
     local_today,
     statement_date,
 )
-from bank_api_sync.core.windows import sync_window
+from bank_api_sync.core.windows import import_chunks, sync_window
 
 TODAY = date(2026, 11, 24)
 
@@ -127,3 +127,26 @@ def test_a_pending_is_retired_only_once():
         txn("-20", counterparty_name="acme"),
     )
     assert list(find_booked_twins(pendings, [one, two])) == ["p1"]
+
+
+def test_a_long_run_is_cut_into_parts_of_whole_booking_days():
+    days = [date(2026, 11, day) for day in (2, 2, 2, 3, 3, 4, 5, 5)]
+    booked = [txn(f"{n}.00", day, transaction_id=str(n)) for n, day in enumerate(days)]
+    pending = txn("9.00", status=PENDING, transaction_id="p")
+    parts = import_chunks([pending, *reversed(booked)], size=2)
+    # Each part but the last ends with a whole day; the last one carries the
+    # pending movement and ends the window.
+    assert [(len(part), last_day) for part, last_day in parts] == [
+        (3, date(2026, 11, 2)),
+        (2, date(2026, 11, 3)),
+        (4, None),
+    ]
+    in_order = [t for part, _ in parts for t in part if t.status == BOOKED]
+    assert sorted(in_order, key=lambda t: t.transaction_id) == booked
+    assert [t.booking_date for t in in_order] == days
+    assert parts[-1][0][-1] is pending
+
+
+def test_a_run_smaller_than_a_part_stays_whole():
+    booked = [txn("1.00", date(2026, 11, 2)), txn("2.00", date(2026, 11, 3))]
+    assert import_chunks(booked, size=1000) == [(booked, None)]
