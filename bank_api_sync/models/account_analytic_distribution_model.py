@@ -1,23 +1,6 @@
-from contextlib import contextmanager
-
 from odoo import api, models
 
-_MEMO = "bank_api_sync.analytic_distributions"
-
-
-@contextmanager
-def distributions_remembered(cr):
-    """Within this block, the analytic distribution of given criteria is
-    looked up once: a bulk reconciliation asks it for every item it writes,
-    and the answers cannot change meanwhile."""
-    if _MEMO in cr.cache:
-        yield
-        return
-    cr.cache[_MEMO] = {}
-    try:
-        yield
-    finally:
-        cr.cache.pop(_MEMO, None)
+from .lookup_memo import remembered
 
 
 class AccountAnalyticDistributionModel(models.Model):
@@ -25,19 +8,18 @@ class AccountAnalyticDistributionModel(models.Model):
 
     @api.model
     def _get_distribution(self, vals):
-        memo = self.env.cr.cache.get(_MEMO)
-        if memo is None:
-            return super()._get_distribution(vals)
-        key = (
-            self.env.uid,
-            tuple(self.env.companies.ids),
-            tuple(
-                sorted(
-                    (name, tuple(value) if isinstance(value, list) else value)
-                    for name, value in vals.items()
-                )
+        key = tuple(
+            sorted(
+                (name, tuple(value) if isinstance(value, list) else value)
+                for name, value in vals.items()
+            )
+        )
+        distribution = remembered(
+            self.env,
+            "analytic_distribution",
+            key,
+            lambda: super(AccountAnalyticDistributionModel, self)._get_distribution(
+                vals
             ),
         )
-        if key not in memo:
-            memo[key] = super()._get_distribution(vals)
-        return dict(memo[key])
+        return dict(distribution)

@@ -5,8 +5,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .account_analytic_distribution_model import distributions_remembered
 from .bulk_write import assign_each
+from .lookup_memo import lookups_remembered
 
 _logger = logging.getLogger(__name__)
 
@@ -378,7 +378,7 @@ class BankApiReconciler(models.AbstractModel):
                 prepared.append((st_line, plan, self._prepare_entries(st_line, plan)))
             except UserError as error:
                 failed.append((st_line, error.args[0]))
-        with distributions_remembered(self.env.cr):
+        with lookups_remembered(self.env.cr):
             for start in range(0, len(prepared), RECONCILE_BATCH):
                 batch = prepared[start : start + RECONCILE_BATCH]
                 self._apply_or_split(batch, how, failed)

@@ -36,6 +36,8 @@ class TestReconciledEntries(BankApiMatchingCase):
         self.assertReconciledWith(german_line, german)
         self.assertReconciledWith(polish_line, polish)
         self.assertEqual(polish_line.move_id.partner_id, self.nowak)
+        # Looked up once per partner in a batch, never the other's answer.
+        self.assertFalse(polish_line.move_id.fiscal_position_id)
         entry = german_line.move_id
         self.assertEqual(german_line.partner_id, self.mueller)
         self.assertEqual(entry.fiscal_position_id, self.german_position)
