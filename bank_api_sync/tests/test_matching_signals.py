@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import tagged
 
 from ..core.matching import rf_check_digits
@@ -233,3 +234,45 @@ class TestMatchingSignals(BankApiMatchingCase):
         self.assertFalse(
             invoice.line_ids.filtered("reconciled").amount_residual_currency
         )
+
+    def test_an_invoice_in_installments_paid_whole_or_one_at_a_time(self):
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30% now, 70% in 30 days",
+                "line_ids": [
+                    Command.create(
+                        {"value": "percent", "value_amount": 30.0, "nb_days": 0}
+                    ),
+                    Command.create(
+                        {"value": "percent", "value_amount": 70.0, "nb_days": 30}
+                    ),
+                ],
+            }
+        )
+        whole = self.invoice(
+            self.kowalski,
+            1000.0,
+            number="FV/2026/11/0081",
+            invoice_payment_term_id=term.id,
+        )
+        in_parts = self.invoice(
+            self.nowak,
+            2000.0,
+            number="FV/2026/11/0082",
+            invoice_payment_term_id=term.id,
+        )
+        self.assertEqual(len(in_parts.line_ids.filtered("date_maturity")), 2)
+        paid_whole = self.bank_line(1000.0, "Faktura FV/2026/11/0081")
+        first_part = self.bank_line(600.0, "Zaliczka FV/2026/11/0082")
+
+        stats = self.match(paid_whole, first_part)
+
+        self.assertEqual(stats["auto"], 2)
+        self.assertReconciledWith(paid_whole, whole)
+        self.assertEqual(whole.payment_state, "paid")
+        self.assertTrue(first_part.is_reconciled)
+        self.assertEqual(in_parts.payment_state, "partial")
+        self.assertAlmostEqual(in_parts.amount_residual, 1400.0)
+        due_first = in_parts.line_ids.filtered("date_maturity").sorted("date_maturity")
+        self.assertTrue(due_first[0].reconciled)
+        self.assertFalse(due_first[1].reconciled)

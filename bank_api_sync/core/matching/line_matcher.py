@@ -371,11 +371,16 @@ class LineMatcher:
             reference = references.setdefault(item.id, _Reference(item))
             if entry.source not in reference.signals:
                 text = phrase(entry)
-                # Several items of one partner under one reference (Odoo's
+                # Several documents of one partner under one reference (Odoo's
                 # partner-based communication): it names the partner, not the
-                # document. Other partners' items are the ``shared`` case.
-                siblings = sum(
-                    1 for _, other in found if other.partner_id == item.partner_id
+                # document. The installments of one invoice are one document.
+                # Other partners' items are the ``shared`` case.
+                siblings = len(
+                    {
+                        other.move_id
+                        for _, other in found
+                        if other.partner_id == item.partner_id
+                    }
                 )
                 if siblings > 1:
                     reference.not_unique.add(entry.source)
@@ -491,7 +496,9 @@ class LineMatcher:
         base = min(confidence for _, _, confidence, _ in group)
         signals = [s for reference, *_ in group for s in reference.signals]
         ambiguity = next((ref.shared for ref, *_ in group if ref.shared), None)
-        numbers = ", ".join(reference.item.move_name for reference, *_ in group)
+        numbers = ", ".join(
+            dict.fromkeys(reference.item.move_name for reference, *_ in group)
+        )
         context = group[0][3]
         draft = self._draft(
             entries,
@@ -868,9 +875,7 @@ class LineMatcher:
 
     def _finish(self, drafts: list) -> LineResult:
         merged: dict[tuple, _Draft] = {}
-        for draft in drafts:
-            if draft is None:
-                continue
+        for draft in _first_installments(drafts):
             key = (draft.kind, tuple(sorted(str(item.id) for item in draft.items)))
             known = merged.get(key)
             if known is None:
@@ -961,6 +966,35 @@ class LineMatcher:
             notes=tuple(dict.fromkeys(self.notes)),
             rule_id=self.rule.rule_id,
         )
+
+
+def _first_installments(drafts: list) -> list:
+    """The drafts, but of equal installments of one invoice (same kind, same
+    amount, same confidence) only the one due first: paying either settles the
+    same invoice, and Odoo itself pays the earliest due first. Without this
+    they would be a tie that no one needs to settle."""
+    kept: dict[tuple, _Draft] = {}
+    for draft in drafts:
+        if draft is None:
+            continue
+        if len(draft.items) != 1:
+            kept[(id(draft),)] = draft
+            continue
+        item = draft.items[0]
+        key = (
+            draft.kind,
+            item.move_id,
+            item.residual_in_currency,
+            round(draft.confidence, 3),
+        )
+        known = kept.get(key)
+        if known is None or _due(item) < _due(known.items[0]):
+            kept[key] = draft
+    return list(kept.values())
+
+
+def _due(item):
+    return item.due_date or item.date
 
 
 def _open_item(item):
