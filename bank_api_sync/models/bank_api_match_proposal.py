@@ -74,6 +74,11 @@ class BankApiMatchProposal(models.Model):
     unallocated_amount = fields.Monetary(
         string="Left Open", help="Part of the line that stays unreconciled."
     )
+    early_discount_amount = fields.Monetary(
+        string="Early Payment Discount",
+        help="Granted by the invoices' payment terms to a payment in time; "
+        "posted as Odoo posts it when registering a payment.",
+    )
     fee_amount = fields.Monetary(string="Fee")
     split_vat_amount = fields.Monetary(
         string="Split Payment VAT",
@@ -100,6 +105,7 @@ class BankApiMatchProposal(models.Model):
     @api.depends(
         "allocation_ids",
         "write_off_amount",
+        "early_discount_amount",
         "fee_amount",
         "statement_line_id.is_reconciled",
     )

@@ -209,7 +209,14 @@ class BankApiMatcher(models.AbstractModel):
                        aml.amount_residual, aml.amount_residual_currency,
                        currency.name, currency.decimal_places,
                        move.payment_reference, move.ref,
-                       commercial.name, commercial.vat
+                       commercial.name, commercial.vat,
+                       -- An early payment discount still on offer: Odoo grants
+                       -- it in the company currency and on untouched invoices.
+                       CASE WHEN aml.discount_date IS NOT NULL
+                             AND aml.currency_id = %(company_currency)s
+                             AND aml.amount_residual_currency = aml.amount_currency
+                            THEN aml.discount_amount_currency END,
+                       aml.discount_date
                   FROM account_move_line aml
                   JOIN account_move move ON move.id = aml.move_id
                   JOIN account_account account ON account.id = aml.account_id
@@ -228,6 +235,7 @@ class BankApiMatcher(models.AbstractModel):
                  ORDER BY aml.id
                 """,
                 company=company.id,
+                company_currency=company.currency_id.id,
                 since=since,
             )
         )
@@ -250,6 +258,8 @@ class BankApiMatcher(models.AbstractModel):
             ref,
             partner_name,
             partner_vat,
+            discount_residual,
+            discount_date,
         ) in rows:
             step = Decimal(1).scaleb(-decimals)
             items.append(
@@ -270,6 +280,10 @@ class BankApiMatcher(models.AbstractModel):
                     ref=ref,
                     partner_name=partner_name,
                     partner_vat=partner_vat,
+                    discount_residual=None
+                    if discount_residual is None
+                    else Decimal(discount_residual).quantize(step),
+                    discount_date=discount_date,
                 )
             )
         return items
@@ -439,6 +453,7 @@ class BankApiMatcher(models.AbstractModel):
                         else False,
                         "write_off_amount": float(proposal.write_off),
                         "unallocated_amount": float(proposal.unallocated),
+                        "early_discount_amount": float(proposal.early_discount),
                         "split_vat_amount": float(split.vat_amount) if split else 0.0,
                         "would_auto": would_auto and rank == 1,
                         "pilot": pilot,

@@ -60,6 +60,7 @@ class ReconcilePlan:
     fee_model: object = None  # account.reconcile.model
     reconcile_model: object = None  # the model the match came from
     keep_open: bool = False  # an overpayment: the rest stays on the suspense account
+    early_discount: bool = False  # the rest is the invoices' early payment discount
 
 
 class BankApiReconciler(models.AbstractModel):
@@ -99,6 +100,7 @@ class BankApiReconciler(models.AbstractModel):
             write_off=proposal.write_off,
             reconcile_model=model,
             keep_open=bool(proposal.unallocated),
+            early_discount=bool(proposal.early_discount),
             **self._write_off_of(model if proposal.write_off else None),
         )
 
@@ -152,6 +154,7 @@ class BankApiReconciler(models.AbstractModel):
             write_off=to_decimal(proposal.write_off_amount, currency),
             reconcile_model=model,
             keep_open=bool(proposal.unallocated_amount),
+            early_discount=bool(proposal.early_discount_amount),
             **self._write_off_of(model if proposal.write_off_amount else None),
         )
 
@@ -212,6 +215,8 @@ class BankApiReconciler(models.AbstractModel):
         rest = -(total + sum((part["amount"] for part in parts), Decimal(0)))
         if plan.fee_model:
             parts += self._fee_parts(plan.fee_model, rest, currency)
+        elif plan.early_discount:
+            parts += self._early_discount_parts(st_line, plan, rest, currency)
         elif not currency.is_zero(float(rest)):
             parts += self._rest_parts(st_line, plan, rest, currency, parts, pairs)
         vals_list = self._with_company_amounts(
@@ -276,6 +281,62 @@ class BankApiReconciler(models.AbstractModel):
                 "amount": rest,
             }
         ]
+
+    def _early_discount_parts(self, st_line, plan, rest, currency):
+        """The early payment discount, posted as Odoo posts it when a payment
+        is registered in time (its accounts, and the taxes it corrects under
+        the 'included' and 'mixed' computations)."""
+        items = self.env["account.move.line"].concat(
+            *(allocation.move_line for allocation in plan.allocations)
+        )
+        eligible = (
+            currency == st_line.company_currency_id
+            and not st_line.foreign_currency_id
+            and all(
+                move._is_eligible_for_early_payment_discount(currency, st_line.date)
+                for move in items.move_id
+            )
+        )
+        values = (
+            self.env[
+                "account.move"
+            ]._get_invoice_counterpart_amls_for_early_payment_discount(
+                [
+                    {
+                        "aml": item,
+                        "amount_currency": -item.amount_residual_currency,
+                        "balance": -item.amount_residual,
+                    }
+                    for item in items
+                ],
+                float(rest),
+            )
+            if eligible
+            else {}
+        )
+        parts = [
+            {
+                **{
+                    key: value
+                    for key, value in vals.items()
+                    if key not in ("amount_currency", "balance", "currency_id")
+                },
+                "tax_ids": vals.get("tax_ids") or [Command.clear()],
+                "amount": to_decimal(vals["amount_currency"], currency),
+            }
+            for group in values.values()
+            for vals in group
+            if vals["amount_currency"]
+        ]
+        if not parts or sum((part["amount"] for part in parts), Decimal(0)) != rest:
+            raise UserError(
+                self.env._(
+                    "The early payment discount of %(documents)s no longer applies "
+                    "to this payment: run Match Now again.",
+                    documents=", ".join(items.move_id.mapped("display_name")),
+                )
+            )
+        return parts
 
     def _fee_parts(self, fee_model, amount, currency):
         model_line = fee_model._bank_api_counterpart_line()

@@ -276,3 +276,85 @@ class TestMatchingSignals(BankApiMatchingCase):
         due_first = in_parts.line_ids.filtered("date_maturity").sorted("date_maturity")
         self.assertTrue(due_first[0].reconciled)
         self.assertFalse(due_first[1].reconciled)
+
+    def early_discount_invoice(self, partner, number, invoice_date):
+        """100.00 + 23% VAT, 2% off within 10 days ('included': the discount
+        takes its VAT back)."""
+        tax = self.env["account.tax"].search([("name", "=", "VAT 23% (EPD)")])
+        tax = tax or self.env["account.tax"].create(
+            {"name": "VAT 23% (EPD)", "amount": 23.0, "type_tax_use": "sale"}
+        )
+        term = self.env["account.payment.term"].search(
+            [("name", "=", "2% within 10 days, net 30")]
+        ) or self.env["account.payment.term"].create(
+            {
+                "name": "2% within 10 days, net 30",
+                "early_discount": True,
+                "discount_percentage": 2.0,
+                "discount_days": 10,
+                "early_pay_discount_computation": "included",
+                "line_ids": [
+                    Command.create(
+                        {"value": "percent", "value_amount": 100.0, "nb_days": 30}
+                    )
+                ],
+            }
+        )
+        invoice = self.invoice(
+            partner,
+            100.0,
+            number=number,
+            invoice_date=invoice_date,
+            invoice_payment_term_id=term.id,
+        )
+        invoice.button_draft()
+        invoice.invoice_line_ids.tax_ids = tax
+        invoice.action_post()
+        return invoice
+
+    def assertEarlyDiscountPosted(self, line):
+        discount = line.move_id.line_ids.filtered(
+            lambda item: item.display_type == "epd"
+        )
+        self.assertAlmostEqual(sum(discount.mapped("balance")), 2.46)
+        tax_back = discount.filtered("tax_line_id")
+        self.assertEqual(tax_back.tax_line_id.name, "VAT 23% (EPD)")
+        self.assertAlmostEqual(tax_back.balance, 0.46)
+        self.assertEqual(discount.filtered("tax_ids").tax_ids, tax_back.tax_line_id)
+
+    def test_paid_in_time_for_the_early_payment_discount(self):
+        invoice = self.early_discount_invoice(
+            self.kowalski, "FV/2026/11/0091", "2026-11-16"
+        )
+        self.assertEqual(invoice.amount_total, 123.0)
+        late = self.early_discount_invoice(self.nowak, "FV/2026/11/0092", "2026-11-01")
+        in_time = self.bank_line(120.54, "Zapłata FV/2026/11/0091", date="2026-11-20")
+        too_late = self.bank_line(120.54, "Zapłata FV/2026/11/0092", date="2026-11-20")
+
+        self.match(in_time, too_late)
+
+        self.assertReconciledWith(in_time, invoice)
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEarlyDiscountPosted(in_time)
+        # Ten days after the invoice date the discount is gone: a partial payment.
+        self.assertNotReconciled(too_late, late)
+        self.assertEqual(
+            too_late.bank_api_proposal_ids.sorted("rank")[:1].kind, "partial"
+        )
+
+    def test_an_early_discount_accepted_by_hand_is_posted_the_same_way(self):
+        self.invoice_model.auto_reconcile = False
+        invoice = self.early_discount_invoice(
+            self.kowalski, "FV/2026/11/0093", "2026-11-16"
+        )
+        line = self.bank_line(120.54, "Zapłata FV/2026/11/0093", date="2026-11-20")
+
+        self.match(line)
+
+        self.assertNotReconciled(line, invoice)
+        proposal = line.bank_api_best_proposal_id
+        self.assertAlmostEqual(proposal.early_discount_amount, 2.46)
+        self.assertIn("early payment discount", proposal.reason)
+        proposal.with_user(self.accountant).action_accept()
+        self.assertReconciledWith(line, invoice, how="proposal")
+        self.assertEarlyDiscountPosted(line)

@@ -37,6 +37,7 @@ from .normalize import vat_key
 from .partners import CORROBORATION, Payer, identify_payer
 from .references import SplitPayment, find_rf_references, parse_split_payment
 from .settlement import (
+    EARLY_DISCOUNT,
     EXACT,
     OVER,
     SHORT,
@@ -169,7 +170,7 @@ class LineMatcher:
         signals: Iterable[str],
         reasons: Iterable[str],
         ambiguity: str | None = None,
-        allow: Iterable[str] = (EXACT, TOLERANCE, SHORT, OVER),
+        allow: Iterable[str] = (EXACT, EARLY_DISCOUNT, TOLERANCE, SHORT, OVER),
     ) -> _Draft | None:
         """A proposal for ``entries`` with the amount's part of the confidence
         and of the reason; None when the comparison relate in a way not allowed."""
@@ -188,6 +189,18 @@ class LineMatcher:
             confidence += EXACT_WITH_REFERENCE
             signals[Signal.AMOUNT_EQUAL] = None
             reasons.append(_lt("amounts equal") if several else _lt("amount equal"))
+            kind = Kind.INVOICES if several else Kind.INVOICE
+        elif relation == EARLY_DISCOUNT:
+            # As exact as an equal amount: the invoice's own terms give it.
+            confidence += EXACT_WITH_REFERENCE
+            signals[Signal.EARLY_DISCOUNT] = None
+            reasons.append(
+                _lt(
+                    "early payment discount of %(amount)s %(currency)s, paid in time",
+                    amount=abs(settlement.early_discount),
+                    currency=self.line.currency,
+                )
+            )
             kind = Kind.INVOICES if several else Kind.INVOICE
         elif relation == TOLERANCE:
             confidence += WITHIN_TOLERANCE
@@ -584,7 +597,8 @@ class LineMatcher:
         as likely as a payment difference, so a person decides. Returns those
         items as proposals (when the rule matches on the amount alone)."""
         if any(
-            draft is not None and draft.settlement.relation == EXACT for draft in drafts
+            draft is not None and draft.settlement.relation in (EXACT, EARLY_DISCOUNT)
+            for draft in drafts
         ):
             return []
         found = [
@@ -713,6 +727,18 @@ class LineMatcher:
         for partner_id in sorted(self.payer.pool):
             candidates = self._partner_candidates(partner_id)
             strength, signals, phrases = self.payer.strength(partner_id)
+            drafts += [
+                self._draft(
+                    [entry],
+                    base=strength + EXACT_WITH_PARTNER - EXACT_WITH_REFERENCE + penalty,
+                    signals=[Signal.AMOUNT_PARTNER, *signals],
+                    reasons=[*phrases, _open_item(entry[0]), *suffix],
+                    ambiguity=self.payer.ambiguity,
+                    allow=(EARLY_DISCOUNT,),
+                )
+                for entry in candidates
+                if entry[0].discount_residual is not None
+            ]
             if tolerant:
                 close = [
                     self._draft(
@@ -915,6 +941,7 @@ class LineMatcher:
             partner_id=draft.partner_id,
             write_off=settlement.write_off,
             unallocated=settlement.unallocated,
+            early_discount=settlement.early_discount,
             ambiguity=draft.ambiguity,
             split_payment=split,
             rule_id=self.rule.rule_id,

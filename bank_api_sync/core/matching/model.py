@@ -41,6 +41,7 @@ class Signal:
     AMOUNT_EQUAL = "amount_equal"
     AMOUNT_TOLERANCE = "amount_tolerance"
     OVERPAYMENT = "overpayment"
+    EARLY_DISCOUNT = "early_discount"  # paid in time for the discount
     FEE_CODE = "fee_code"
     FEE_KEYWORD = "fee_keyword"
 
@@ -117,7 +118,9 @@ class OpenItem:
     (None when that is the company currency). ``payment_reference`` is the
     invoice's communication (often its number, or an RF reference); ``ref`` the
     vendor's own number on a bill; ``partner_vat`` the partner's VAT number
-    (NIP), compared with a split payment's ``/IDC/``.
+    (NIP), compared with a split payment's ``/IDC/``. ``discount_residual``
+    is what settles the item when paid by ``discount_date`` (an early payment
+    discount, in the item's currency and sign; None: no discount on offer).
     """
 
     id: Hashable
@@ -134,6 +137,8 @@ class OpenItem:
     ref: str | None = None
     partner_name: str | None = None
     partner_vat: str | None = None
+    discount_residual: Decimal | None = None
+    discount_date: date | None = None
 
     @property
     def residual_in_currency(self) -> Decimal:
@@ -190,9 +195,11 @@ class Proposal:
     ``line amount - residuals closed``, so with the line's sign for an
     overpayment kept within tolerance and the other sign for a shortfall written
     off. ``unallocated`` is what stays open on the line (an overpayment beyond
-    tolerance). ``auto`` says the proposal may be reconciled without a person:
-    confidence at or above the rule's threshold, nothing ambiguous, and clearly
-    ahead of the next proposal. ``ambiguity`` says why a proposal must not be
+    tolerance). ``early_discount`` (line currency, the items' sign) is the
+    early payment discount the items grant, paid on time. ``auto`` says the
+    proposal may be reconciled without a person: confidence at or above the
+    rule's threshold, nothing ambiguous, and clearly ahead of the next
+    proposal. ``ambiguity`` says why a proposal must not be
     trusted blindly even when its confidence is high.
     """
 
@@ -204,6 +211,7 @@ class Proposal:
     partner_id: int | None = None
     write_off: Decimal = Decimal(0)
     unallocated: Decimal = Decimal(0)
+    early_discount: Decimal = Decimal(0)
     auto: bool = False
     ambiguity: str | None = None
     split_payment: SplitPayment | None = None

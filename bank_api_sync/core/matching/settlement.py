@@ -4,7 +4,8 @@ A line and an item are compared in one currency: the item's own when the line
 is in it (or the bank gave the amount in it), else the company currency. The
 settlement then says whether the line pays the items exactly, within the
 rule's tolerance (with a write-off), short (a partial payment) or too much
-(the rest stays unallocated), and builds the allocations.
+(the rest stays unallocated), or pays the discounted amount of items that
+offer an early payment discount on time, and builds the allocations.
 """
 
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from .config import MatchRule
 from .model import Allocation, OpenItem, Signal, StatementLine
 
 EXACT, TOLERANCE, SHORT, OVER = "exact", "tolerance", "short", "over"
+EARLY_DISCOUNT = "early_discount"
 
 
 def quantum(amount: Decimal) -> Decimal:
@@ -89,9 +91,10 @@ def compare(
 class Settlement:
     """What reconciling a line with some items would do.
 
-    ``relation`` is EXACT, TOLERANCE, SHORT or OVER; ``paid`` and ``residual``
-    are absolute amounts in the comparison ``currency``; ``write_off`` and
-    ``unallocated`` are in the line's currency (see ``model.Proposal``).
+    ``relation`` is EXACT, EARLY_DISCOUNT, TOLERANCE, SHORT or OVER; ``paid``
+    and ``residual`` are absolute amounts in the comparison ``currency``;
+    ``write_off``, ``unallocated`` and ``early_discount`` are in the line's
+    currency (see ``model.Proposal``).
     """
 
     relation: str
@@ -101,6 +104,22 @@ class Settlement:
     paid: Decimal
     residual: Decimal
     currency: str
+    early_discount: Decimal = Decimal(0)
+
+
+def discounted(line: StatementLine, item: OpenItem, comparison: Comparison):
+    """The absolute amount that settles ``item`` if ``line`` pays it in time
+    for its early payment discount, else None. Only in the item's own
+    currency, as Odoo grants it."""
+    if (
+        item.discount_residual is None
+        or comparison.foreign
+        or line.date is None
+        or item.discount_date is None
+        or line.date > item.discount_date
+    ):
+        return None
+    return abs(item.discount_residual)
 
 
 def settle(
@@ -117,6 +136,8 @@ def settle(
     difference = paid - total
     if difference == 0:
         relation = EXACT
+    elif (early := _early_discount(line, entries, paid)) is not None:
+        return early
     elif rule.within_tolerance(difference, total):
         relation = TOLERANCE
     else:
@@ -164,4 +185,33 @@ def settle(
         paid=paid,
         residual=total,
         currency=first.currency,
+    )
+
+
+def _early_discount(line, entries, paid) -> Settlement | None:
+    """The settlement when the line pays exactly the discounted amounts (the
+    items without a discount at their residual)."""
+    amounts = [discounted(line, item, comparison) for item, comparison in entries]
+    if all(amount is None for amount in amounts):
+        return None
+    parts = [
+        abs(comparison.residual) if amount is None else amount
+        for amount, (_item, comparison) in zip(amounts, entries, strict=True)
+    ]
+    if sum(parts, Decimal(0)) != paid:
+        return None
+    sign = 1 if entries[0][1].value > 0 else -1
+    total = sum((abs(comparison.residual) for _, comparison in entries), Decimal(0))
+    return Settlement(
+        relation=EARLY_DISCOUNT,
+        allocations=tuple(
+            Allocation(item.id, sign * part, sign * part, True)
+            for part, (item, _comparison) in zip(parts, entries, strict=True)
+        ),
+        write_off=Decimal(0),
+        unallocated=Decimal(0),
+        paid=paid,
+        residual=total,
+        currency=entries[0][1].currency,
+        early_discount=sign * (total - paid),
     )
