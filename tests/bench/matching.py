@@ -82,6 +82,17 @@ def prepare_database():
     subprocess.run(command, check=True, cwd=REPO_ROOT)
 
 
+def update_database():
+    """Bring a kept data database to the add-on's current code (its fields may
+    have changed since the run that left it)."""
+    command = odoo_command(
+        DATA_DB,
+        "-u", "bank_api_sync",
+        "--stop-after-init", "--log-level=warn",
+    )  # fmt: skip
+    subprocess.run(command, check=True, cwd=REPO_ROOT)
+
+
 def clone_database(source, target):
     drop_database(target)
     subprocess.run(["createdb", "-T", source, target], check=True)
@@ -607,7 +618,9 @@ def main(argv=None):
     n_lines, n_items = odoo_size
     step(f"odoo: {n_lines} lines x {n_items} open items; preparing the database")
     dataset = data.generate_dataset(n_lines, n_items, arguments.seed)
-    if not arguments.reuse_data:
+    if arguments.reuse_data:
+        update_database()
+    else:
         prepare_database()
     registry = odoo_registry(DATA_DB)
     with registry.cursor() as cr:
