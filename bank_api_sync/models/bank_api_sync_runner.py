@@ -4,6 +4,8 @@ import zlib
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -332,7 +334,13 @@ class BankApiSyncRunner(models.AbstractModel):
             yield locked
         finally:
             if locked and across_commits:
-                self._unlock(connection)
+                # Odoo's pool keeps the database session, and the lock with it:
+                # it must go even when the run's transaction failed.
+                try:
+                    self._unlock(connection)
+                except psycopg2.Error:
+                    self.env.cr.rollback()
+                    self._unlock(connection)
 
     @api.model
     def _close_interrupted_logs(self, connection, log):

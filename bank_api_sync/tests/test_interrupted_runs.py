@@ -1,10 +1,12 @@
 from datetime import timedelta
 from unittest.mock import patch
 
+import psycopg2
 import requests
 
 from odoo import fields
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from ..core.sandbox import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from ..models import bank_api_sync_runner
@@ -123,3 +125,38 @@ class TestInterruptedRuns(SandboxSyncCase):
             )
             self.assertEqual(account.resume_from, self.bank.today())
             self.assertFalse(account.balance_mismatch)
+
+    def test_a_run_whose_transaction_fails_leaves_no_lock_behind(self):
+        # The lock of a scheduled run lives in the database session, which
+        # Odoo's connection pool keeps for the next cursor. (A token to renew
+        # would take a transaction's lock, which a test never commits.)
+        self.connection.sudo().token_expires_at = fields.Datetime.now() + timedelta(
+            hours=1
+        )
+        runner = type(self.runner)
+
+        def broken(self, *args, **kwargs):
+            self.env.cr.execute("SELECT 1 / 0")
+
+        with (
+            patch.object(runner, "_succeed", broken),
+            mute_logger("odoo.sql_db"),
+        ):
+            try:
+                self.run_scheduler()
+            except psycopg2.Error:
+                pass
+            else:
+                self.fail("the run's transaction did not fail")
+
+        self.env.cr.execute(
+            """
+            SELECT count(*) FROM pg_locks
+             WHERE locktype = 'advisory' AND pid = pg_backend_pid()
+               AND classid = %s AND objid = %s
+            """,
+            (bank_api_sync_runner.LOCK_NAMESPACE, self.connection.id),
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+        self.run_scheduler()
+        self.assertEqual(self.connection.log_ids[:1].status, "success")
