@@ -141,13 +141,9 @@ class TestInterruptedRuns(SandboxSyncCase):
         with (
             patch.object(runner, "_succeed", broken),
             mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.Error),
         ):
-            try:
-                self.run_scheduler()
-            except psycopg2.Error:
-                pass
-            else:
-                self.fail("the run's transaction did not fail")
+            self.run_scheduler()
 
         self.env.cr.execute(
             """
