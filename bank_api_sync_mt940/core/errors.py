@@ -4,8 +4,39 @@ Whatever is wrong with a file (bytes that are no text, a date that does not
 exist, a statement whose balances do not add up, a file cut in the middle),
 the parser raises :class:`Mt940Error`. Its message always names the line and
 the field, e.g. ``line 14, field :61:: amount '12,3,4' is not a number``, so a
-person can open the file and see the problem; the Odoo glue shows it as is.
+person can open the file and see the problem. The reason keeps its English
+template and values (:class:`Reason`), so that the Odoo glue can show it in
+the user's language; ``_lt`` is the name Odoo's translation export looks for.
 """
+
+
+class Reason(str):
+    """What is wrong, in English, from a ``%(name)s`` template and values."""
+
+    def __new__(cls, template, **values):
+        reason = super().__new__(cls, template % values if values else template)
+        reason.template = template
+        reason.values = values
+        return reason
+
+    def translated(self, translate):
+        """This reason in another language: ``translate`` maps an English
+        template to its translation (None: keep English), reasons among the
+        values too; a translation whose placeholders do not fit falls back to
+        English."""
+        values = {
+            name: value.translated(translate) if isinstance(value, Reason) else value
+            for name, value in self.values.items()
+        }
+        template = translate(self.template) or self.template
+        try:
+            return template % values if values else template
+        except (KeyError, TypeError, ValueError):
+            return self.template % values if values else self.template
+
+
+def _lt(template, **values):
+    return Reason(template, **values)
 
 
 class Mt940Error(ValueError):

@@ -9,7 +9,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from .errors import Mt940Error
+from .errors import Mt940Error, _lt
 from .model import Balance
 
 _AMOUNT = re.compile(r"\d{1,15}(?:,\d*)?")
@@ -39,13 +39,13 @@ def parse_yymmdd(text):
     if known is not None:
         return known
     if len(text) != 6 or not text.isdigit():
-        raise ValueError(f"date {text!r} is not in the form YYMMDD")
+        raise ValueError(_lt("date %(date)r is not in the form YYMMDD", date=text))
     year = int(text[:2])
     year += 1900 if year >= 80 else 2000
     try:
         result = date(year, int(text[2:4]), int(text[4:6]))
     except ValueError:
-        raise ValueError(f"date {text!r} does not exist") from None
+        raise ValueError(_lt("date %(date)r does not exist", date=text)) from None
     if len(_dates) >= _CACHE_LIMIT:
         _dates.clear()
     _dates[text] = result
@@ -70,7 +70,7 @@ def entry_date(value_date, mmdd):
         if best is None or abs(candidate - value_date) < abs(best - value_date):
             best = candidate
     if best is None:
-        raise ValueError(f"entry date {mmdd!r} does not exist")
+        raise ValueError(_lt("entry date %(date)r does not exist", date=mmdd))
     if len(_entry_dates) >= _CACHE_LIMIT:
         _entry_dates.clear()
     _entry_dates[key] = best
@@ -80,16 +80,27 @@ def entry_date(value_date, mmdd):
 def parse_amount(text):
     """Decimal of an MT940 amount ("1234,56"); ValueError saying what is wrong."""
     if not text:
-        raise ValueError("amount missing")
+        raise ValueError(_lt("amount missing"))
     if not _AMOUNT.fullmatch(text):
-        hint = " (MT940 amounts use a decimal comma)" if "." in text else ""
-        raise ValueError(f"amount {text!r} is not a number{hint}")
+        if "." in text:
+            raise ValueError(
+                _lt(
+                    "amount %(amount)r is not a number (MT940 amounts use a "
+                    "decimal comma)",
+                    amount=text,
+                )
+            )
+        raise ValueError(_lt("amount %(amount)r is not a number", amount=text))
     return Decimal(text.replace(",", "."))
 
 
 def _single_line(tag, line, lines):
     if len(lines) > 1 and any(extra.strip() for extra in lines[1:]):
-        raise Mt940Error(line, tag, f"unexpected second line {lines[1].strip()!r}")
+        raise Mt940Error(
+            line,
+            tag,
+            _lt("unexpected second line %(text)r", text=lines[1].strip()),
+        )
     return lines[0].strip()
 
 
@@ -97,21 +108,27 @@ def parse_balance(tag, line, lines):
     """A balance field: D/C mark, YYMMDD, currency, amount (``1!a6!n3!a15d``)."""
     value = _single_line(tag, line, lines)
     if not value:
-        raise Mt940Error(line, tag, "balance missing")
+        raise Mt940Error(line, tag, _lt("balance missing"))
     mark = value[0]
     if mark not in "CD":
-        raise Mt940Error(line, tag, f"debit/credit mark {mark!r} is not C or D")
+        raise Mt940Error(
+            line, tag, _lt("debit/credit mark %(mark)r is not C or D", mark=mark)
+        )
     try:
         when = parse_yymmdd(value[1:7])
     except ValueError as error:
-        raise Mt940Error(line, tag, str(error)) from None
+        raise Mt940Error(line, tag, error.args[0]) from None
     currency = value[7:10]
     if not _CURRENCY.fullmatch(currency):
-        raise Mt940Error(line, tag, f"currency {currency!r} is not a 3-letter code")
+        raise Mt940Error(
+            line,
+            tag,
+            _lt("currency %(currency)r is not a 3-letter code", currency=currency),
+        )
     try:
         amount = parse_amount(value[10:])
     except ValueError as error:
-        raise Mt940Error(line, tag, str(error)) from None
+        raise Mt940Error(line, tag, error.args[0]) from None
     return Balance(
         mark,
         when,
@@ -131,11 +148,17 @@ def parse_statement_number(tag, line, lines):
     raw = _single_line(tag, line, lines)
     parts = raw.split("/")
     if not parts[0].isdigit():
-        raise Mt940Error(line, tag, f"statement number {raw!r} is not a number")
+        raise Mt940Error(
+            line, tag, _lt("statement number %(number)r is not a number", number=raw)
+        )
     sequence = None
     if len(parts) == 2:
         if not parts[1].isdigit():
-            raise Mt940Error(line, tag, f"sequence number {parts[1]!r} is not a number")
+            raise Mt940Error(
+                line,
+                tag,
+                _lt("sequence number %(number)r is not a number", number=parts[1]),
+            )
         sequence = int(parts[1])
     return int(parts[0]), sequence, raw
 
@@ -169,7 +192,7 @@ def parse_statement_line(tag, line, lines):
             value_date = parse_yymmdd(value_text)
             booked = entry_date(value_date, entry_text) if entry_text else None
         except ValueError as error:
-            raise Mt940Error(line, tag, str(error)) from None
+            raise Mt940Error(line, tag, error.args[0]) from None
         if len(_line_dates) >= _CACHE_LIMIT:
             _line_dates.clear()
         dates = _line_dates[dates_text] = (value_date, booked)
@@ -201,18 +224,23 @@ def _explain_statement_line(tag, line, text):
         raise Mt940Error(line, tag, reason)
 
     if not text:
-        fail("statement line is empty")
+        fail(_lt("statement line is empty"))
     value_text = text[:6]
     try:
         value_date = parse_yymmdd(value_text)
     except ValueError:
-        fail(f"value date {value_text!r} is not a date in the form YYMMDD")
+        fail(
+            _lt(
+                "value date %(date)r is not a date in the form YYMMDD",
+                date=value_text,
+            )
+        )
     position = 6
     if text[6:10].isdigit():
         try:
             entry_date(value_date, text[6:10])
         except ValueError as error:
-            fail(str(error))
+            fail(error.args[0])
         position = 10
     if text.startswith(("RC", "RD"), position):
         position += 2
@@ -221,19 +249,27 @@ def _explain_statement_line(tag, line, text):
     else:
         letters = _LETTERS.match(text, position).group()
         found = letters or text[position : position + 1]
-        fail(f"debit/credit mark {found or 'missing'!r} is not C, D, RC or RD")
+        fail(
+            _lt(
+                "debit/credit mark %(mark)r is not C, D, RC or RD",
+                mark=found or "missing",
+            )
+        )
     if text[position : position + 1].isalpha():
         position += 1  # funds code
     amount_text = _AMOUNT_CHARS.match(text, position).group()
     try:
         parse_amount(amount_text)
     except ValueError as error:
-        fail(str(error))
+        fail(error.args[0])
     position += len(amount_text)
     type_code = text[position : position + 4]
     if not type_code:
-        fail("transaction type code missing after the amount")
+        fail(_lt("transaction type code missing after the amount"))
     fail(
-        f"transaction type {type_code!r} is not N, F or S followed by "
-        "3 letters or digits"
+        _lt(
+            "transaction type %(code)r is not N, F or S followed by 3 letters "
+            "or digits",
+            code=type_code,
+        )
     )

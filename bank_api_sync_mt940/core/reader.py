@@ -17,6 +17,7 @@ import os
 import re
 
 from .encoding import bom_encoding, detect_encoding, normalize_encoding
+from .errors import _lt
 
 CHUNK_SIZE = 1 << 16
 
@@ -204,8 +205,12 @@ class LineReader:
                 yield from self._stop(
                     line_number,
                     self._joined(valid),
-                    f"byte 0x{byte} cannot be read as {self._decoder.name}: "
-                    "binary data, or pass the right encoding",
+                    _lt(
+                        "byte 0x%(byte)s cannot be read as %(encoding)s: binary "
+                        "data, or pass the right encoding",
+                        byte=byte,
+                        encoding=self._decoder.name,
+                    ),
                 )
             text = self._joined(text)
             if _may_hold_controls(self._decoder.last_input, self._decoder.name):
@@ -214,8 +219,11 @@ class LineReader:
                     yield from self._stop(
                         line_number,
                         text[: control.start()],
-                        f"control character U+{ord(control.group()):04X} in the "
-                        "text: binary data, or pass the right encoding",
+                        _lt(
+                            "control character U+%(code)04X in the text: binary "
+                            "data, or pass the right encoding",
+                            code=ord(control.group()),
+                        ),
                     )
             lines = text.splitlines()
             self._carry = ""

@@ -18,7 +18,7 @@ one statement at a time (plus, per account, the last number and balance).
 import hashlib
 
 from .accounts import compact, polish_bank, to_iban
-from .errors import Mt940Error
+from .errors import Mt940Error, _lt
 from .fields import parse_balance, parse_statement_line, parse_statement_number
 from .model import Statement, Transaction
 from .structured86 import BANK_PROFILES, raw_text
@@ -155,15 +155,18 @@ class StatementAssembler:
         raise Mt940Error(
             line,
             tag,
-            f"a new statement starts but the statement that starts on line "
-            f"{page.line} has no closing balance :62F:",
+            _lt(
+                "a new statement starts but the statement that starts on line "
+                "%(line)s has no closing balance :62F:",
+                line=page.line,
+            ),
         )
 
     def _header_page(self, tag, line):
         page = self._page
         if page is None or page.phase != _HEADER:
             if page is not None and page.phase != _CLOSED:
-                raise Mt940Error(line, tag, "unexpected after the opening balance")
+                raise Mt940Error(line, tag, _lt("unexpected after the opening balance"))
             self._open_page(tag, line)
             self._page = page = _Page(line, None)
         return page
@@ -178,10 +181,12 @@ class StatementAssembler:
     def _on_account(self, tag, line, lines):
         page = self._header_page(tag, line)
         if page.account is not None:
-            raise Mt940Error(line, tag, "the account appears twice in one statement")
+            raise Mt940Error(
+                line, tag, _lt("the account appears twice in one statement")
+            )
         account = compact(lines[0])
         if not account:
-            raise Mt940Error(line, tag, "account identification is empty")
+            raise Mt940Error(line, tag, _lt("account identification is empty"))
         page.account = account
 
     def _on_number(self, tag, line, lines):
@@ -197,17 +202,22 @@ class StatementAssembler:
             raise Mt940Error(
                 line,
                 tag,
-                "opening balance outside a statement header (a statement starts "
-                "with :20:)"
+                _lt(
+                    "opening balance outside a statement header (a statement "
+                    "starts with :20:)"
+                )
                 if page is None or page.phase == _CLOSED
-                else "second opening balance in one statement",
+                else _lt("second opening balance in one statement"),
             )
         if page.account is None:
             raise Mt940Error(
                 line,
                 ":25:",
-                f"missing: the statement that starts on line {page.line} has no "
-                "account identification :25: before its opening balance",
+                _lt(
+                    "missing: the statement that starts on line %(line)s has no "
+                    "account identification :25: before its opening balance",
+                    line=page.line,
+                ),
             )
         opening = parse_balance(tag, line, lines)
         page.opening = opening
@@ -224,12 +234,13 @@ class StatementAssembler:
     def _on_statement_line(self, tag, line, lines):
         page = self._page
         if page is None or page.phase != _MOVEMENTS:
-            where = (
-                "after the closing balance"
+            raise Mt940Error(
+                line,
+                tag,
+                _lt("statement line after the closing balance")
                 if page is not None and page.phase == _CLOSED
-                else "before the opening balance :60F:"
+                else _lt("statement line before the opening balance :60F:"),
             )
-            raise Mt940Error(line, tag, f"statement line {where}")
         if self._pending is not None:
             self._finish_transaction()
         self._pending = [line, parse_statement_line(tag, line, lines), None]
@@ -244,7 +255,7 @@ class StatementAssembler:
         elif self._page is not None:
             self._page.information.extend(lines)
         else:
-            raise Mt940Error(line, tag, "information outside a statement")
+            raise Mt940Error(line, tag, _lt("information outside a statement"))
 
     def _on_closing(self, tag, line, lines):
         page = self._page
@@ -252,9 +263,9 @@ class StatementAssembler:
             raise Mt940Error(
                 line,
                 tag,
-                "closing balance without an opening balance :60F:"
+                _lt("closing balance without an opening balance :60F:")
                 if page is None or page.phase == _HEADER
-                else "second closing balance in one statement",
+                else _lt("second closing balance in one statement"),
             )
         if self._pending is not None:
             self._finish_transaction()
@@ -269,7 +280,7 @@ class StatementAssembler:
     def _closed_page(self, tag, line):
         page = self._page
         if page is None or page.phase != _CLOSED:
-            raise Mt940Error(line, tag, "comes before the closing balance :62F:")
+            raise Mt940Error(line, tag, _lt("comes before the closing balance :62F:"))
         return page
 
     def _on_available(self, tag, line, lines):
@@ -292,8 +303,11 @@ class StatementAssembler:
             raise Mt940Error(
                 line,
                 ":62F:",
-                f"missing: the statement that starts on line {page.line} ends "
-                "without a closing balance",
+                _lt(
+                    "missing: the statement that starts on line %(line)s ends "
+                    "without a closing balance",
+                    line=page.line,
+                ),
             )
         self._finish_page()
 
@@ -304,14 +318,19 @@ class StatementAssembler:
                 raise Mt940Error(
                     line,
                     ":62F:",
-                    f"missing: the file ends before the closing balance of the "
-                    f"statement that starts on line {page.line} (truncated file?)",
+                    _lt(
+                        "missing: the file ends before the closing balance of the "
+                        "statement that starts on line %(line)s (truncated file?)",
+                        line=page.line,
+                    ),
                 )
             self._finish_page()
         self._release_held()
         if not self._seen_any:
             raise Mt940Error(
-                max(line, 1), ":20:", "no MT940 statement in this file (empty?)"
+                max(line, 1),
+                ":20:",
+                _lt("no MT940 statement in this file (empty?)"),
             )
 
     # -- transactions ----------------------------------------------------
@@ -397,9 +416,14 @@ class StatementAssembler:
             raise Mt940Error(
                 page.number_line,
                 ":28C:",
-                f"statement number {page.number} after an intermediate closing "
-                f":62M: of statement {held.statement_number} (line {last.line}): "
-                "the next page of that statement is missing",
+                _lt(
+                    "statement number %(number)s after an intermediate closing "
+                    ":62M: of statement %(previous)s (line %(line)s): the next page "
+                    "of that statement is missing",
+                    number=page.number,
+                    previous=held.statement_number,
+                    line=last.line,
+                ),
             )
         previous_sequence = self._held_sequence
         if (
@@ -410,20 +434,28 @@ class StatementAssembler:
             raise Mt940Error(
                 page.number_line,
                 ":28C:",
-                f"page {page.sequence} follows page {previous_sequence} of "
-                f"statement {held.statement_number}: page "
-                f"{previous_sequence + 1} is missing",
+                _lt(
+                    "page %(page)s follows page %(previous)s of statement "
+                    "%(number)s: page %(missing)s is missing",
+                    page=page.sequence,
+                    previous=previous_sequence,
+                    number=held.statement_number,
+                    missing=previous_sequence + 1,
+                ),
             )
         opening = page.opening
         if opening.currency != last.currency or opening.amount != last.amount:
             raise Mt940Error(
                 opening.line,
                 opening_tag(opening),
-                "intermediate opening balance "
-                f"{money(opening.amount, opening.currency)} is not the "
-                "intermediate closing balance "
-                f"{money(last.amount, last.currency)} of the page before (line "
-                f"{last.line})",
+                _lt(
+                    "intermediate opening balance %(opening)s is not the "
+                    "intermediate closing balance %(closing)s of the page before "
+                    "(line %(line)s)",
+                    opening=money(opening.amount, opening.currency),
+                    closing=money(last.amount, last.currency),
+                    line=last.line,
+                ),
             )
         page.continues = True
 
@@ -451,31 +483,52 @@ class StatementAssembler:
             raise Mt940Error(
                 opening.line,
                 opening_tag(opening),
-                f"opening balance {money(opening.amount, opening.currency)} is not "
-                f"the closing balance {money(closing.amount, closing.currency)} of "
-                f"the previous statement of account {page.account} (line "
-                f"{closing.line})",
+                _lt(
+                    "opening balance %(opening)s is not the closing balance "
+                    "%(closing)s of the previous statement of account %(account)s "
+                    "(line %(line)s)",
+                    opening=money(opening.amount, opening.currency),
+                    closing=money(closing.amount, closing.currency),
+                    account=page.account,
+                    line=closing.line,
+                ),
             )
 
     def _check_number(self, page, previous, new_date):
         """Statement ``page.number`` comes right after ``previous.number``."""
         if follows(page.number, previous.number, new_date, previous.closing.date):
             return
+        values = {
+            "number": page.number,
+            "previous": previous.number,
+            "account": page.account,
+            "line": previous.line,
+        }
         if page.number > previous.number + 2:
-            problem = (
-                f"statements {previous.number + 1} to {page.number - 1} are missing"
+            reason = _lt(
+                "statement number %(number)s does not follow statement "
+                "%(previous)s of account %(account)s (line %(line)s): statements "
+                "%(first)s to %(last)s are missing",
+                first=previous.number + 1,
+                last=page.number - 1,
+                **values,
             )
         elif page.number == previous.number + 2:
-            problem = f"statement {previous.number + 1} is missing"
+            reason = _lt(
+                "statement number %(number)s does not follow statement "
+                "%(previous)s of account %(account)s (line %(line)s): statement "
+                "%(missing)s is missing",
+                missing=previous.number + 1,
+                **values,
+            )
         else:
-            problem = "repeated or out of order"
-        raise Mt940Error(
-            page.number_line,
-            ":28C:",
-            f"statement number {page.number} does not follow statement "
-            f"{previous.number} of account {page.account} (line "
-            f"{previous.line}): {problem}",
-        )
+            reason = _lt(
+                "statement number %(number)s does not follow statement "
+                "%(previous)s of account %(account)s (line %(line)s): repeated or "
+                "out of order",
+                **values,
+            )
+        raise Mt940Error(page.number_line, ":28C:", reason)
 
     # -- finished statements ------------------------------------------------
 

@@ -21,7 +21,7 @@ field, a fifth of the parsing time.
 
 import re
 
-from .errors import Mt940Error
+from .errors import Mt940Error, _lt
 
 END_OF_MESSAGE = "-"
 END_OF_FILE = ""
@@ -89,8 +89,10 @@ class Tokenizer:
                 raise Mt940Error(
                     number,
                     ":20:",
-                    f"expected a field such as ':20:' here, found "
-                    f"{_shorten(line)!r}",
+                    _lt(
+                        "expected a field such as ':20:' here, found %(text)r",
+                        text=_shorten(line),
+                    ),
                 )
             self._lines.append(line)
         self._last_line = number

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .errors import Mt940Error
+from .errors import Mt940Error, _lt
 
 
 def money(amount, currency):
@@ -33,8 +33,13 @@ def check_currency(balance, tag, opening):
         raise Mt940Error(
             balance.line,
             tag,
-            f"currency {balance.currency} differs from the statement's currency "
-            f"{opening.currency} (opening balance on line {opening.line})",
+            _lt(
+                "currency %(currency)s differs from the statement's currency "
+                "%(statement_currency)s (opening balance on line %(line)s)",
+                currency=balance.currency,
+                statement_currency=opening.currency,
+                line=opening.line,
+            ),
         )
 
 
@@ -45,10 +50,16 @@ def check_page_balance(opening, movements, closing):
         raise Mt940Error(
             closing.line,
             closing_tag(closing),
-            f"closing balance {money(closing.amount, closing.currency)} is not the "
-            f"opening balance {money(opening.amount, opening.currency)} (line "
-            f"{opening.line}) plus the movements {money(movements, opening.currency)}"
-            f" = {money(expected, opening.currency)}: the statement does not add up",
+            _lt(
+                "closing balance %(closing)s is not the opening balance %(opening)s "
+                "(line %(line)s) plus the movements %(movements)s = %(expected)s: "
+                "the statement does not add up",
+                closing=money(closing.amount, closing.currency),
+                opening=money(opening.amount, opening.currency),
+                line=opening.line,
+                movements=money(movements, opening.currency),
+                expected=money(expected, opening.currency),
+            ),
         )
 
 
@@ -113,11 +124,15 @@ def check_continuity(statement, previous):
         return []
     issues = []
     number = statement.statement_number
-    label = f"Statement {number}" if number is not None else "The statement"
+    label = (
+        _lt("Statement %(number)s", number=number)
+        if number is not None
+        else _lt("The statement")
+    )
     previous_label = (
-        f"statement {previous.statement_number}"
+        _lt("statement %(number)s", number=previous.statement_number)
         if previous.statement_number is not None
-        else "the previous statement"
+        else _lt("the previous statement")
     )
 
     def issue(severity, code, message):
@@ -127,8 +142,14 @@ def check_continuity(statement, previous):
         issue(
             "error",
             "currency_mismatch",
-            f"{label} is in {statement.currency} but {previous_label} was in "
-            f"{previous.currency}: is this the right journal?",
+            _lt(
+                "%(statement)s is in %(currency)s but %(previous)s was in "
+                "%(previous_currency)s: is this the right journal?",
+                statement=label,
+                currency=statement.currency,
+                previous=previous_label,
+                previous_currency=previous.currency,
+            ),
         )
         return issues
     balance_ok = True
@@ -139,11 +160,16 @@ def check_continuity(statement, previous):
         issue(
             "error",
             "balance_mismatch",
-            f"{label} opens with {money(opening, statement.currency)} but "
-            f"{previous_label} closed with "
-            f"{money(previous.closing_balance, statement.currency)}: "
-            f"{money(difference, statement.currency)} moved in between "
-            "(a statement is missing or was imported twice)",
+            _lt(
+                "%(statement)s opens with %(opening)s but %(previous)s closed with "
+                "%(closing)s: %(difference)s moved in between (a statement is "
+                "missing or was imported twice)",
+                statement=label,
+                opening=money(opening, statement.currency),
+                previous=previous_label,
+                closing=money(previous.closing_balance, statement.currency),
+                difference=money(difference, statement.currency),
+            ),
         )
     if number is not None and previous.statement_number is not None:
         previous_number = previous.statement_number
@@ -154,24 +180,41 @@ def check_continuity(statement, previous):
             issue(
                 "error",
                 "number_not_after",
-                f"{label} does not come after {previous_label}: "
-                "already imported, or out of order",
+                _lt(
+                    "%(statement)s does not come after %(previous)s: already "
+                    "imported, or out of order",
+                    statement=label,
+                    previous=previous_label,
+                ),
             )
         elif not in_order:
             missing = (
                 str(previous_number + 1)
                 if number == previous_number + 2
-                else f"{previous_number + 1} to {number - 1}"
+                else _lt(
+                    "%(first)s to %(last)s",
+                    first=previous_number + 1,
+                    last=number - 1,
+                )
             )
+            values = {
+                "statement": label,
+                "previous": previous_label,
+                "missing": missing,
+            }
             issue(
                 "warning" if balance_ok else "error",
                 "number_gap",
-                f"{label} follows {previous_label}: statement(s) {missing} "
-                "are missing"
-                + (
-                    " (the balances agree, so they had no net movement)"
-                    if balance_ok
-                    else ""
+                _lt(
+                    "%(statement)s follows %(previous)s: statement(s) %(missing)s "
+                    "are missing (the balances agree, so they had no net movement)",
+                    **values,
+                )
+                if balance_ok
+                else _lt(
+                    "%(statement)s follows %(previous)s: statement(s) %(missing)s "
+                    "are missing",
+                    **values,
                 ),
             )
     if (
@@ -181,8 +224,14 @@ def check_continuity(statement, previous):
         issue(
             "warning",
             "date_overlap",
-            f"{label} opens on {statement.opening_date.isoformat()}, before "
-            f"{previous_label} closed ({previous.closing_date.isoformat()})",
+            _lt(
+                "%(statement)s opens on %(opening)s, before %(previous)s closed "
+                "(%(closing)s)",
+                statement=label,
+                opening=statement.opening_date.isoformat(),
+                previous=previous_label,
+                closing=previous.closing_date.isoformat(),
+            ),
         )
     return issues
 

@@ -25,12 +25,14 @@ from decimal import Decimal
 from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
+from odoo.tools.translate import code_translations
 
 from odoo.addons.bank_api_sync.core.errors import BankResponseError
 from odoo.addons.bank_api_sync.core.model import BOOKED, Balance, Transaction
 
 from ..core import Mt940Error, PreviousStatement, check_continuity, parse_file
 from ..core.accounts import same_account
+from ..core.errors import Reason
 from .bank_api_statement_importer import STATEMENT_CONTEXT_KEY
 
 MT940_EXTENSIONS = (".sta", ".mt940", ".txt", ".940")
@@ -213,7 +215,7 @@ class BankApiMt940Importer(models.AbstractModel):
                         file=source.name,
                         line=error.line,
                         field=error.field,
-                        reason=error.reason,
+                        reason=self._in_user_language(error.reason),
                     )
                 )
             except LookupError:
@@ -423,6 +425,17 @@ class BankApiMt940Importer(models.AbstractModel):
         return issues
 
     @api.model
+    def _in_user_language(self, reason):
+        """What the MT940 core says is wrong, in the user's language: it keeps
+        its English templates, which this add-on translates."""
+        if not isinstance(reason, Reason) or (self.env.lang or "en_US") == "en_US":
+            return str(reason)
+        translations = code_translations.get_python_translations(
+            "bank_api_sync_mt940", self.env.lang
+        )
+        return reason.translated(translations.get)
+
+    @api.model
     def _check_continuity(self, planned, import_anyway, result):
         """Breaks with the journal's statements: errors stop the import unless
         ``import_anyway``; warnings (and overridden errors) go to the result."""
@@ -432,7 +445,7 @@ class BankApiMt940Importer(models.AbstractModel):
                 "%(journal)s, %(file)s: %(issue)s",
                 journal=item.journal.display_name,
                 file=item.source.name,
-                issue=issue.message,
+                issue=self._in_user_language(issue.message),
             )
             if issue.is_error and not import_anyway:
                 errors.append(text)

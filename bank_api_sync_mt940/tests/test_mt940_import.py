@@ -3,6 +3,7 @@ import zipfile
 from datetime import date
 from decimal import Decimal
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -334,6 +335,25 @@ class TestMt940Import(Mt940ImportCase):
         self.assertIn("unbalanced.sta: line 9, field :62F:", str(caught.exception))
         self.assertNotIn("mbank_cp1250.sta", str(caught.exception))
         self.assertFalse(self.lines(journal))
+
+    def test_a_bad_file_is_explained_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("pl_PL")
+        journal = self.make_journal("MBK", GOOD_SAMPLES["mbank_cp1250.sta"][0])
+        env = self.env(user=self.accountant, context={"lang": "pl_PL"})
+        wizard = env["bank.api.mt940.import"].create(
+            {
+                "journal_id": journal.id,
+                "attachment_ids": [Command.set(self.attachments("unbalanced.sta").ids)],
+            }
+        )
+        with self.assertRaises(UserError) as caught:
+            wizard.action_import()
+        message = str(caught.exception)
+        self.assertIn("Nic nie zaimportowano", message)
+        self.assertIn(
+            "unbalanced.sta: wiersz 9, pole :62F:: saldo końcowe 1080,00 PLN", message
+        )
+        self.assertIn("wyciąg się nie bilansuje", message)
 
     def test_a_statement_of_another_account_is_refused(self):
         journal = self.make_journal("MBK", GOOD_SAMPLES["mbank_cp1250.sta"][0])
