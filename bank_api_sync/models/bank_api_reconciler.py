@@ -297,10 +297,9 @@ class BankApiReconciler(models.AbstractModel):
                 for move in items.move_id
             )
         )
+        moves = self.env["account.move"]
         values = (
-            self.env[
-                "account.move"
-            ]._get_invoice_counterpart_amls_for_early_payment_discount(
+            moves._get_invoice_counterpart_amls_for_early_payment_discount(
                 [
                     {
                         "aml": item,
