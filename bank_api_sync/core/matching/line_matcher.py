@@ -619,24 +619,8 @@ class LineMatcher:
                 draft.ambiguity = ambiguity
         if not self.rule.uses(Signal.AMOUNT_ONLY):
             return []
-        return [
-            self._draft(
-                [(item, comparison)],
-                base=AMOUNT_ONLY_CONFIDENCE - EXACT_WITH_REFERENCE,
-                signals=[Signal.AMOUNT_ONLY],
-                reasons=[
-                    _lt(
-                        "open item %(document)s of %(partner)s, same amount",
-                        document=item.move_name,
-                        partner=self.index.partner_name(item.partner_id),
-                    ),
-                    _lt("the title quotes %(documents)s", documents=quoted),
-                ],
-                ambiguity=ambiguity,
-                allow=(EXACT,),
-            )
-            for item, comparison in found
-        ]
+        quotes = _lt("the title quotes %(documents)s", documents=quoted)
+        return [self._amount_only_draft(entry, ambiguity, quotes) for entry in found]
 
     # --- partner and amount ---------------------------------------------------
 
@@ -707,17 +691,14 @@ class LineMatcher:
             )
             if not quoted_settles:
                 self.notes.append(tie)
-        for item, comparison in exact:
-            strength, signals, phrases = self.payer.strength(item.partner_id)
-            draft = self._draft(
-                [(item, comparison)],
-                base=strength + EXACT_WITH_PARTNER - EXACT_WITH_REFERENCE + penalty,
-                signals=[Signal.AMOUNT_PARTNER, *signals],
-                reasons=[*phrases, _open_item(item), *suffix],
-                ambiguity=tie or self.payer.ambiguity,
-                allow=(EXACT,),
+        as_exact = EXACT_WITH_PARTNER - EXACT_WITH_REFERENCE + penalty
+        for entry in exact:
+            clues = self.payer.strength(entry[0].partner_id)
+            drafts.append(
+                self._partner_draft(
+                    entry, clues, as_exact, suffix, tie or self.payer.ambiguity, EXACT
+                )
             )
-            drafts.append(draft)
         if exact:
             return drafts
         rule = self.rule
@@ -726,28 +707,20 @@ class LineMatcher:
         )
         for partner_id in sorted(self.payer.pool):
             candidates = self._partner_candidates(partner_id)
-            strength, signals, phrases = self.payer.strength(partner_id)
+            clues = self.payer.strength(partner_id)
+            strength, signals, phrases = clues
+            ambiguity = self.payer.ambiguity
             drafts += [
-                self._draft(
-                    [entry],
-                    base=strength + EXACT_WITH_PARTNER - EXACT_WITH_REFERENCE + penalty,
-                    signals=[Signal.AMOUNT_PARTNER, *signals],
-                    reasons=[*phrases, _open_item(entry[0]), *suffix],
-                    ambiguity=self.payer.ambiguity,
-                    allow=(EARLY_DISCOUNT,),
+                self._partner_draft(
+                    entry, clues, as_exact, suffix, ambiguity, EARLY_DISCOUNT
                 )
                 for entry in candidates
                 if entry[0].discount_residual is not None
             ]
             if tolerant:
                 close = [
-                    self._draft(
-                        [entry],
-                        base=strength + penalty,
-                        signals=[Signal.AMOUNT_PARTNER, *signals],
-                        reasons=[*phrases, _open_item(entry[0]), *suffix],
-                        ambiguity=self.payer.ambiguity,
-                        allow=(TOLERANCE,),
+                    self._partner_draft(
+                        entry, clues, penalty, suffix, ambiguity, TOLERANCE
                     )
                     for entry in candidates
                 ]
@@ -765,6 +738,19 @@ class LineMatcher:
                     candidates, strength + penalty, signals, phrases, suffix
                 )
         return drafts
+
+    def _partner_draft(self, entry, clues, bonus, suffix, ambiguity, relation):
+        """One open item of the payer, taken if the amount relates to it as
+        ``relation``; ``clues`` are the payer's (strength, signals, phrases)."""
+        strength, signals, phrases = clues
+        return self._draft(
+            [entry],
+            base=strength + bonus,
+            signals=[Signal.AMOUNT_PARTNER, *signals],
+            reasons=[*phrases, _open_item(entry[0]), *suffix],
+            ambiguity=ambiguity,
+            allow=(relation,),
+        )
 
     def _several_of_partner(self, candidates, base, signals, phrases, suffix) -> list:
         groups: dict[tuple, list] = {}
@@ -868,23 +854,25 @@ class LineMatcher:
                 currency=self.line.currency,
             )
             self.notes.append(tie)
-        return [
-            self._draft(
-                [(item, comparison)],
-                base=AMOUNT_ONLY_CONFIDENCE - EXACT_WITH_REFERENCE,
-                signals=[Signal.AMOUNT_ONLY],
-                reasons=[
-                    _lt(
-                        "open item %(document)s of %(partner)s, same amount",
-                        document=item.move_name,
-                        partner=self.index.partner_name(item.partner_id),
-                    )
-                ],
-                ambiguity=tie,
-                allow=(EXACT,),
-            )
-            for item, comparison in found
-        ]
+        return [self._amount_only_draft(entry, tie) for entry in found]
+
+    def _amount_only_draft(self, entry, ambiguity, *more_reasons) -> _Draft | None:
+        item = entry[0]
+        return self._draft(
+            [entry],
+            base=AMOUNT_ONLY_CONFIDENCE - EXACT_WITH_REFERENCE,
+            signals=[Signal.AMOUNT_ONLY],
+            reasons=[
+                _lt(
+                    "open item %(document)s of %(partner)s, same amount",
+                    document=item.move_name,
+                    partner=self.index.partner_name(item.partner_id),
+                ),
+                *more_reasons,
+            ],
+            ambiguity=ambiguity,
+            allow=(EXACT,),
+        )
 
     # --- ranking --------------------------------------------------------------
 
