@@ -498,36 +498,27 @@ class StatementAssembler:
         """Statement ``page.number`` comes right after ``previous.number``."""
         if follows(page.number, previous.number, new_date, previous.closing.date):
             return
-        values = {
-            "number": page.number,
-            "previous": previous.number,
-            "account": page.account,
-            "line": previous.line,
-        }
         if page.number > previous.number + 2:
-            reason = _lt(
-                "statement number %(number)s does not follow statement "
-                "%(previous)s of account %(account)s (line %(line)s): statements "
-                "%(first)s to %(last)s are missing",
+            problem = _lt(
+                "statements %(first)s to %(last)s are missing",
                 first=previous.number + 1,
                 last=page.number - 1,
-                **values,
             )
         elif page.number == previous.number + 2:
-            reason = _lt(
-                "statement number %(number)s does not follow statement "
-                "%(previous)s of account %(account)s (line %(line)s): statement "
-                "%(missing)s is missing",
-                missing=previous.number + 1,
-                **values,
+            problem = _lt(
+                "statement %(missing)s is missing", missing=previous.number + 1
             )
         else:
-            reason = _lt(
-                "statement number %(number)s does not follow statement "
-                "%(previous)s of account %(account)s (line %(line)s): repeated or "
-                "out of order",
-                **values,
-            )
+            problem = _lt("repeated or out of order")
+        reason = _lt(
+            "statement number %(number)s does not follow statement %(previous)s of "
+            "account %(account)s (line %(line)s): %(problem)s",
+            number=page.number,
+            previous=previous.number,
+            account=page.account,
+            line=previous.line,
+            problem=problem,
+        )
         raise Mt940Error(page.number_line, ":28C:", reason)
 
     # -- finished statements ------------------------------------------------
