@@ -388,7 +388,6 @@ class BankApiReconciler(models.AbstractModel):
     def _with_company_amounts(
         self, parts, currency, company_currency, total, company_total
     ):
-        parts = [part for part in parts if part is not None]
         same = currency == company_currency
         balances = []
         for part in parts:
