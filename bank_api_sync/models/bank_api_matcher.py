@@ -6,7 +6,6 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
-from odoo.tools.translate import code_translations
 
 from ..core.matching import (
     PAYABLE,
@@ -16,7 +15,7 @@ from ..core.matching import (
     OpenItem,
     StatementLine,
 )
-from ..core.matching.texts import render
+from .core_texts import in_user_language
 
 _logger = logging.getLogger(__name__)
 
@@ -494,16 +493,8 @@ class BankApiMatcher(models.AbstractModel):
 
     @api.model
     def _in_user_language(self, text):
-        """An engine sentence (reason, note) in the language of this run: the
-        engine keeps its templates, which are in this add-on's translations."""
-        if not text:
-            return text
-        if not self.env.lang or self.env.lang == "en_US":
-            return str(text)
-        translations = code_translations.get_python_translations(
-            "bank_api_sync", self.env.lang
-        )
-        return str(render(text, translations.get))
+        """An engine sentence (reason, note) in the language of this run."""
+        return in_user_language(self.env, "bank_api_sync", text)
 
     @api.model
     def _line_values(self, result, now, failure=None):

@@ -19,13 +19,13 @@ class Reason(str):
         reason.values = values
         return reason
 
-    def translated(self, translate):
+    def render(self, translate):
         """This reason in another language: ``translate`` maps an English
         template to its translation (None: keep English), reasons among the
         values too; a translation whose placeholders do not fit falls back to
         English."""
         values = {
-            name: value.translated(translate) if isinstance(value, Reason) else value
+            name: value.render(translate) if isinstance(value, Reason) else value
             for name, value in self.values.items()
         }
         template = translate(self.template) or self.template

@@ -25,14 +25,13 @@ from decimal import Decimal
 from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tools.translate import code_translations
 
 from odoo.addons.bank_api_sync.core.errors import BankResponseError
 from odoo.addons.bank_api_sync.core.model import BOOKED, Balance, Transaction
+from odoo.addons.bank_api_sync.models.core_texts import in_user_language
 
 from ..core import Mt940Error, PreviousStatement, check_continuity, parse_file
 from ..core.accounts import same_account
-from ..core.errors import Reason
 from .bank_api_statement_importer import STATEMENT_CONTEXT_KEY
 
 MT940_EXTENSIONS = (".sta", ".mt940", ".txt", ".940")
@@ -426,14 +425,8 @@ class BankApiMt940Importer(models.AbstractModel):
 
     @api.model
     def _in_user_language(self, reason):
-        """What the MT940 core says is wrong, in the user's language: it keeps
-        its English templates, which this add-on translates."""
-        if not isinstance(reason, Reason) or (self.env.lang or "en_US") == "en_US":
-            return str(reason)
-        translations = code_translations.get_python_translations(
-            "bank_api_sync_mt940", self.env.lang
-        )
-        return reason.translated(translations.get)
+        """What the MT940 core says is wrong, in the user's language."""
+        return in_user_language(self.env, "bank_api_sync_mt940", reason)
 
     @api.model
     def _check_continuity(self, planned, import_anyway, result):

@@ -48,8 +48,8 @@ def _lt(template, **values):
 
 
 def render(text, translate):
-    """``text`` in another language when it is a ``Text`` or ``Joined``,
-    unchanged otherwise (a name, a number, a document reference)."""
-    if isinstance(text, Text | Joined):
-        return text.render(translate)
-    return text
+    """``text`` in another language when it renders itself (a ``Text``, a
+    ``Joined``, another core's sentence), unchanged otherwise (a name, a
+    number, a document reference)."""
+    renders = getattr(text, "render", None)
+    return renders(translate) if callable(renders) else text

@@ -34,7 +34,7 @@ def test_a_parse_error_reads_in_english_and_translates():
     assert str(reason) == (
         "amount '10.5' is not a number (MT940 amounts use a decimal comma)"
     )
-    assert reason.translated(POLISH.get) == (
+    assert reason.render(POLISH.get) == (
         "kwota '10.5' nie jest liczbą (kwoty MT940 mają przecinek dziesiętny)"
     )
 
@@ -43,7 +43,7 @@ def test_a_translation_that_does_not_fit_falls_back_to_english():
     with pytest.raises(Mt940Error) as caught:
         parse_file(FILE)
     broken = {caught.value.reason.template: "kwota %(kwota)r"}
-    assert caught.value.reason.translated(broken.get) == str(caught.value.reason)
+    assert caught.value.reason.render(broken.get) == str(caught.value.reason)
 
 
 def test_a_continuity_issue_translates_its_parts_too():
@@ -64,6 +64,6 @@ def test_a_continuity_issue_translates_its_parts_too():
     polish[message.template] = (
         "%(statement)s następuje po: %(previous)s — brakuje wyciągów: %(missing)s"
     )
-    assert message.translated(polish.get) == (
+    assert message.render(polish.get) == (
         "Wyciąg 12 następuje po: wyciąg 9 — brakuje wyciągów: od 10 do 11"
     )
