@@ -182,64 +182,17 @@ class LineMatcher:
             return None
         signals = dict.fromkeys(signals)
         reasons = list(reasons)
-        confidence = base
-        currency = settlement.currency
         several = len(entries) > 1
-        if relation == EXACT:
-            confidence += EXACT_WITH_REFERENCE
-            signals[Signal.AMOUNT_EQUAL] = None
-            reasons.append(_lt("amounts equal") if several else _lt("amount equal"))
-            kind = Kind.INVOICES if several else Kind.INVOICE
-        elif relation == EARLY_DISCOUNT:
-            # As exact as an equal amount: the invoice's own terms give it.
-            confidence += EXACT_WITH_REFERENCE
-            signals[Signal.EARLY_DISCOUNT] = None
-            reasons.append(
-                _lt(
-                    "early payment discount of %(amount)s %(currency)s, paid in time",
-                    amount=abs(settlement.early_discount),
-                    currency=self.line.currency,
-                )
-            )
-            kind = Kind.INVOICES if several else Kind.INVOICE
-        elif relation == TOLERANCE:
-            confidence += WITHIN_TOLERANCE
-            signals[Signal.AMOUNT_TOLERANCE] = None
-            reasons.append(
-                _lt(
-                    "amount within tolerance: %(amount)s %(currency)s written off",
-                    amount=settlement.write_off,
-                    currency=self.line.currency,
-                )
-            )
-            kind = Kind.INVOICES if several else Kind.INVOICE
-        elif relation == SHORT:
-            confidence += SHORT_PAYMENT
-            signals[Signal.PARTIAL] = None
-            reasons.append(
-                _lt(
-                    "partial payment: %(paid)s of %(residual)s %(currency)s",
-                    paid=settlement.paid,
-                    residual=settlement.residual,
-                    currency=currency,
-                )
-            )
-            kind = Kind.PARTIAL
-        else:
-            confidence += OVERPAID
-            signals[Signal.OVERPAYMENT] = None
-            reasons.append(
-                _lt(
-                    "overpayment: %(amount)s %(currency)s stays unallocated",
-                    amount=settlement.unallocated,
-                    currency=self.line.currency,
-                )
-            )
-            kind = Kind.OVERPAYMENT
+        delta, signal, reason, kind = self._amount_evidence(settlement, several)
+        confidence = base + delta
+        signals[signal] = None
+        reasons.append(reason)
         if entries[0][1].foreign:
             confidence += FOREIGN_CURRENCY
             signals[Signal.FOREIGN_CURRENCY] = None
-            reasons.append(_lt("compared in %(currency)s", currency=currency))
+            reasons.append(
+                _lt("compared in %(currency)s", currency=settlement.currency)
+            )
         partners = {item.partner_id for item, _ in entries}
         return _Draft(
             kind=kind,
@@ -251,6 +204,45 @@ class LineMatcher:
             partner_id=partners.pop() if len(partners) == 1 else None,
             ambiguity=ambiguity,
         )
+
+    def _amount_evidence(self, settlement, several: bool) -> tuple:
+        """(confidence change, signal, reason, kind) of how the line's amount
+        relates to the items'."""
+        line_currency = self.line.currency
+        invoice = Kind.INVOICES if several else Kind.INVOICE
+        relation = settlement.relation
+        if relation == EXACT:
+            reason = _lt("amounts equal") if several else _lt("amount equal")
+            return EXACT_WITH_REFERENCE, Signal.AMOUNT_EQUAL, reason, invoice
+        if relation == EARLY_DISCOUNT:
+            # As exact as an equal amount: the invoice's own terms give it.
+            reason = _lt(
+                "early payment discount of %(amount)s %(currency)s, paid in time",
+                amount=abs(settlement.early_discount),
+                currency=line_currency,
+            )
+            return EXACT_WITH_REFERENCE, Signal.EARLY_DISCOUNT, reason, invoice
+        if relation == TOLERANCE:
+            reason = _lt(
+                "amount within tolerance: %(amount)s %(currency)s written off",
+                amount=settlement.write_off,
+                currency=line_currency,
+            )
+            return WITHIN_TOLERANCE, Signal.AMOUNT_TOLERANCE, reason, invoice
+        if relation == SHORT:
+            reason = _lt(
+                "partial payment: %(paid)s of %(residual)s %(currency)s",
+                paid=settlement.paid,
+                residual=settlement.residual,
+                currency=settlement.currency,
+            )
+            return SHORT_PAYMENT, Signal.PARTIAL, reason, Kind.PARTIAL
+        reason = _lt(
+            "overpayment: %(amount)s %(currency)s stays unallocated",
+            amount=settlement.unallocated,
+            currency=line_currency,
+        )
+        return OVERPAID, Signal.OVERPAYMENT, reason, Kind.OVERPAYMENT
 
     def _in_window(self, item: OpenItem) -> bool:
         days, when = self.rule.date_window_days, self.line_date
