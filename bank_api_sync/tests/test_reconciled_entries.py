@@ -52,6 +52,46 @@ class TestReconciledEntries(BankApiMatchingCase):
         self.assertEqual(liquidity.partner_id, self.mueller)
         self.assertEqual(entry.line_ids.partner_id, self.mueller)
 
+    def test_a_payment_of_one_invoice_becomes_its_counterpart(self):
+        """The suspense item of a line paying one invoice in full is rewritten
+        in place, automatically or when a person accepts a part payment: the
+        entry ends with the bank item and one counterpart on the invoice's
+        account, for its partner, balanced, without taxes."""
+        invoice = self.invoice(self.nowak, 370.0, number="FV/2026/11/0370")
+        partly = self.invoice(self.mueller, 500.0, number="FV/2026/11/0500")
+        line = self.bank_line(370.0, "Zapłata FV/2026/11/0370")
+        part = self.bank_line(200.0, "Rechnung FV/2026/11/0500 Teilzahlung")
+        suspense_account = self.journal.suspense_account_id
+
+        self.match(line, part)
+        # A part payment waits for a person, who accepts it.
+        self.assertNotReconciled(part)
+        part.action_bank_api_accept_best()
+        self.env.invalidate_all()
+
+        self.assertReconciledWith(line, invoice)
+        self.assertTrue(part.is_reconciled)
+        self.assertEqual(part.bank_api_reconciled_how, "proposal")
+        receivable = invoice.line_ids.filtered(
+            lambda item: item.display_type == "payment_term"
+        )
+        for bank_line, partner, amount in (
+            (line, self.nowak, 370.0),
+            (part, self.mueller, 200.0),
+        ):
+            liquidity, suspense, others = bank_line._seek_for_lines()
+            self.assertFalse(suspense)
+            self.assertNotIn(suspense_account, bank_line.move_id.line_ids.account_id)
+            self.assertEqual(len(others), 1)
+            self.assertEqual(others.account_id, receivable.account_id)
+            self.assertEqual(others.partner_id, partner)
+            self.assertEqual(others.name, bank_line.payment_ref)
+            self.assertFalse(others.tax_ids)
+            self.assertAlmostEqual(others.balance, -amount)
+            self.assertAlmostEqual(liquidity.balance, amount)
+        self.assertEqual(partly.payment_state, "partial")
+        self.assertAlmostEqual(partly.amount_residual, 300.0)
+
     def test_with_an_audit_trail_the_entry_logs_its_new_partner(self):
         self.company.check_account_audit_trail = True
         invoice = self.invoice(self.nowak, 330.0, number="FV/2026/11/0330")
