@@ -279,7 +279,7 @@ class LineMatcher:
                     KeyEntry(item_id, Signal.RF_REFERENCE, None, reference)
                     for item_id in self.index.by_rf.get(reference, ())
                 ]
-                self._note_reference(
+                named = self._note_reference(
                     references,
                     entries,
                     reference,
@@ -288,6 +288,13 @@ class LineMatcher:
                         reference=entry.label,
                     ),
                 )
+                if not named:
+                    self.notes.append(
+                        _lt(
+                            "RF reference %(reference)s names no open item",
+                            reference=reference,
+                        )
+                    )
             for reference in scan.rejected:
                 self.notes.append(
                     _lt(
@@ -302,7 +309,7 @@ class LineMatcher:
                 replace(entry, source=Signal.SPLIT_PAYMENT)
                 for entry in self.index.lookup_exact(number)
             ]
-            self._note_reference(
+            named = self._note_reference(
                 references,
                 entries,
                 number,
@@ -312,6 +319,13 @@ class LineMatcher:
                     document=entry.label,
                 ),
             )
+            if not named:
+                self.notes.append(
+                    _lt(
+                        "split payment /INV/%(number)s names no open item",
+                        number=number,
+                    )
+                )
         if self.payer.restricted_to is not None:
             for item_id, reference in list(references.items()):
                 if reference.item.partner_id != self.payer.restricted_to:
@@ -355,7 +369,10 @@ class LineMatcher:
 
         return phrase
 
-    def _note_reference(self, references, entries, quoted: str, phrase) -> None:
+    def _note_reference(self, references, entries, quoted: str, phrase) -> bool:
+        """Adds the open items ``entries`` name to ``references``; returns
+        whether there were any (an RF reference or a split payment's /INV/
+        names a document for certain: when it is not open, a note says so)."""
         found = []
         for entry in entries:
             item = self.engine.item(entry.item_id)
@@ -399,6 +416,7 @@ class LineMatcher:
                 self.payer.certain and item.partner_id in self.payer.pool
             ):
                 reference.shared = shared
+        return bool(found)
 
     def _reference_confidence(self, reference: _Reference):
         """Base confidence, signals and reasons of one referenced item, before

@@ -346,3 +346,30 @@ def test_a_reference_shared_by_all_invoices_of_a_partner_only_names_the_partner(
     assert match(
         items, line("200.00", "CUST/0042"), MatchRule(auto_threshold=0.85)
     ).best.auto
+
+
+# --- a structured reference to no open item ------------------------------------
+
+
+def test_a_split_payment_naming_no_open_invoice_says_so():
+    # Paid already, never entered, or entered under another number: the
+    # person looking at the line learns which number the payer gave.
+    other = invoice("FV/2026/11/0099", "500.00")
+    title = f"/VAT/530,77/IDC/{OUR_NIP}/INV/FV/2026/10/0033/TXT/zapłata"
+    result = match([other], line("2838.49", title))
+    assert result.best is None
+    assert "split payment /INV/FV/2026/10/0033 names no open item" in result.notes
+
+
+def test_an_rf_reference_naming_no_open_item_says_so():
+    other = invoice("FV/2026/11/0012", "100.00", payment_reference="RF71234823")
+    result = match([other], line("100.00", "Płatność RF18 5390 0754 7034"))
+    assert all(Signal.RF_REFERENCE not in p.signals for p in result.proposals)
+    assert "RF reference RF18539007547034 names no open item" in result.notes
+
+
+def test_a_split_payment_naming_an_open_invoice_has_no_such_note():
+    target = invoice("FV/2026/11/0012", "1230.00")
+    title = f"/VAT/230,00/IDC/{OUR_NIP}/INV/FV/2026/11/0012/TXT/zapłata"
+    result = match([target], line("1230.00", title))
+    assert not any("names no open item" in note for note in result.notes)
