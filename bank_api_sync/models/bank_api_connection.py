@@ -342,6 +342,31 @@ class BankApiConnection(models.Model):
         )
         return log.with_env(self.env)._notification_action()
 
+    def action_sync_in_background(self):
+        """Hand the sync to the scheduled action at once: it commits a long
+        first sync in parts, where a request would hit the worker's time
+        limit and keep nothing. An unattended access, like every scheduled
+        run: it counts against the consent's daily allowance."""
+        self.ensure_one()
+        if not self.env.user.has_group("account.group_account_user"):
+            raise UserError(
+                self.env._("Only accounting users may sync bank connections.")
+            )
+        self.sudo().next_sync_at = fields.Datetime.now()
+        self.env.ref("bank_api_sync.ir_cron_bank_api_sync").sudo()._trigger()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Bank sync: %(name)s", name=self.name),
+                "message": self.env._(
+                    "The sync starts in the background within a minute; its "
+                    "Sync Log tells how it went."
+                ),
+                "type": "info",
+            },
+        }
+
     def action_view_logs(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -10,3 +10,4 @@ from . import test_matching_review
 from . import test_matching_sandbox
 from . import test_entry_names
 from . import test_reconciled_entries
+from . import test_sync_in_background
