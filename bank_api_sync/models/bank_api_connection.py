@@ -352,8 +352,19 @@ class BankApiConnection(models.Model):
             raise UserError(
                 self.env._("Only accounting users may sync bank connections.")
             )
+        cron = self.env.ref(
+            "bank_api_sync.ir_cron_bank_api_sync", raise_if_not_found=False
+        )
+        if not cron or not cron.sudo().active:
+            raise UserError(
+                self.env._(
+                    "The scheduled action that syncs bank connections is not "
+                    "active: ask an administrator to activate it (Settings > "
+                    "Technical > Scheduled Actions), or use Sync Now."
+                )
+            )
         self.sudo().next_sync_at = fields.Datetime.now()
-        self.env.ref("bank_api_sync.ir_cron_bank_api_sync").sudo()._trigger()
+        cron.sudo()._trigger()
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -45,3 +45,8 @@ class TestSyncInBackground(SandboxSyncCase):
         )
         with self.assertRaises(UserError):
             self.connection.with_user(employee).action_sync_in_background()
+
+    def test_an_inactive_scheduled_action_is_said_not_waited_for(self):
+        self.env.ref("bank_api_sync.ir_cron_bank_api_sync").active = False
+        with self.assertRaisesRegex(UserError, "not active"):
+            self.connection.with_user(self.accountant).action_sync_in_background()
