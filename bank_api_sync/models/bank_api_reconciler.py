@@ -13,6 +13,19 @@ _logger = logging.getLogger(__name__)
 # Lines reconciled in one batch of writes and one reconciliation plan.
 RECONCILE_BATCH = 250
 
+# The values of a new journal item that rewriting the suspense item gives it
+# (the others already are the suspense item's).
+SUSPENSE_REWRITE_KEYS = {
+    "name",
+    "account_id",
+    "partner_id",
+    "tax_ids",
+    "currency_id",
+    "amount_currency",
+    "debit",
+    "credit",
+}
+
 # Contexts under which a posted statement line's journal items are rewritten,
 # as Odoo's own action_undo_reconciliation does.
 REWRITE_CONTEXT = {
@@ -576,6 +589,12 @@ class BankApiReconciler(models.AbstractModel):
         if len(vals_list) != 1:
             return False
         vals = vals_list[0]
+        # Only a plain counterpart: a fee or write-off item also carries an
+        # analytic distribution, taxes or tags that a rewrite would not set.
+        if set(vals) - SUSPENSE_REWRITE_KEYS or vals.get("tax_ids") != [
+            Command.clear()
+        ]:
+            return False
         return (
             vals["currency_id"] == suspense.currency_id.id
             and suspense.currency_id.compare_amounts(

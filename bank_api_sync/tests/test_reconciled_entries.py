@@ -92,6 +92,24 @@ class TestReconciledEntries(BankApiMatchingCase):
         self.assertEqual(partly.payment_state, "partial")
         self.assertAlmostEqual(partly.amount_residual, 300.0)
 
+    def test_a_fee_titled_like_its_models_label_is_posted_to_the_fee_account(self):
+        # The bank's title is the label the fee item takes: the entry still
+        # gets the model's fee item, not a rewritten suspense item.
+        fee = self.bank_line(-9.0, "Bank fee prowizja")
+        self.fee_model.line_ids.label = "Bank fee prowizja"
+        invoice = self.invoice(self.nowak, 380.0, number="FV/2026/11/0380")
+        paid = self.bank_line(380.0, "Zapłata FV/2026/11/0380")
+
+        stats = self.match(fee, paid)
+
+        self.assertEqual(stats["fees"], 1)
+        self.assertTrue(fee.is_reconciled)
+        fee_item = fee._seek_for_lines()[2]
+        self.assertEqual(fee_item.account_id, self.fee_account)
+        self.assertEqual(fee_item.name, "Bank fee prowizja")
+        self.assertAlmostEqual(fee_item.debit, 9.0)
+        self.assertReconciledWith(paid, invoice)
+
     def test_with_an_audit_trail_the_entry_logs_its_new_partner(self):
         self.company.check_account_audit_trail = True
         invoice = self.invoice(self.nowak, 330.0, number="FV/2026/11/0330")
