@@ -621,9 +621,10 @@ class BankApiReconciler(models.AbstractModel):
         for account_id, item_ids in by_account.items():
             lines.browse(item_ids).write({"account_id": account_id})
         changed = [
-            (item, vals["partner_id"])
+            (item, vals["partner_id"] or False)
             for item, vals in taken
-            if item.partner_id.id != vals["partner_id"]
+            if "partner_id" in vals
+            and item.partner_id.id != (vals["partner_id"] or False)
         ]
         self._assign_partners(changed, context)
 
