@@ -263,6 +263,9 @@ class LineMatcher:
         """The open items the title names, in order of first mention."""
         rule, title = self.rule, self.line.payment_ref or ""
         references: dict[Hashable, _Reference] = {}
+        # Structured references (RF, split payment) naming no open item: said
+        # when the title names nothing else, to explain why nothing was found.
+        unnamed = []
         doc_signals = {Signal.INVOICE_NUMBER, Signal.PAYMENT_REFERENCE} & rule.signals
         if doc_signals:
             for hit in self.index.find_in_text(title):
@@ -289,7 +292,7 @@ class LineMatcher:
                     ),
                 )
                 if not named:
-                    self.notes.append(
+                    unnamed.append(
                         _lt(
                             "RF reference %(reference)s names no open item",
                             reference=reference,
@@ -320,7 +323,7 @@ class LineMatcher:
                 ),
             )
             if not named:
-                self.notes.append(
+                unnamed.append(
                     _lt(
                         "split payment /INV/%(number)s names no open item",
                         number=number,
@@ -339,6 +342,8 @@ class LineMatcher:
                             owner=self.index.partner_name(self.payer.restricted_to),
                         )
                     )
+        if not references:
+            self.notes.extend(unnamed)
         return references
 
     @staticmethod
@@ -371,8 +376,7 @@ class LineMatcher:
 
     def _note_reference(self, references, entries, quoted: str, phrase) -> bool:
         """Adds the open items ``entries`` name to ``references``; returns
-        whether there were any (an RF reference or a split payment's /INV/
-        names a document for certain: when it is not open, a note says so)."""
+        whether there were any."""
         found = []
         for entry in entries:
             item = self.engine.item(entry.item_id)

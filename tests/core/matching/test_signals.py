@@ -373,3 +373,11 @@ def test_a_split_payment_naming_an_open_invoice_has_no_such_note():
     title = f"/VAT/230,00/IDC/{OUR_NIP}/INV/FV/2026/11/0012/TXT/zapłata"
     result = match([target], line("1230.00", title))
     assert not any("names no open item" in note for note in result.notes)
+
+
+def test_a_structured_reference_to_nothing_is_not_noted_when_the_title_names_an_item():
+    target = invoice("FV/2026/11/0012", "100.00")
+    title = "FV/2026/11/0012 RF18 5390 0754 7034"
+    result = match([target], line("100.00", title))
+    assert best_items(result) == (target.id,)
+    assert not any("names no open item" in note for note in result.notes)
