@@ -529,6 +529,20 @@ class BankApiReconciler(models.AbstractModel):
             "tracking_disable": not company.check_account_audit_trail,
         }
         self._set_partners(prepared, context)
+        # What choosing to rewrite a suspense item reads, for the whole batch
+        # in a few queries rather than a few per line.
+        st_lines.move_id.line_ids.fetch(
+            [
+                "account_id",
+                "name",
+                "partner_id",
+                "currency_id",
+                "amount_currency",
+                "balance",
+                "tax_ids",
+                "analytic_distribution",
+            ]
+        )
         replaced = self.env["account.move.line"]
         taken, vals_list, owners = [], [], []
         for st_line, _plan, entries in prepared:
