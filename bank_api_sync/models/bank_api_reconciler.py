@@ -544,17 +544,19 @@ class BankApiReconciler(models.AbstractModel):
             ]
         )
         replaced = self.env["account.move.line"]
-        taken, vals_list, owners = [], [], []
+        # Per line, its suspense item when rewritten, else None (its new items
+        # are created, in order, with the others).
+        taken, vals_list, kept = [], [], []
         for st_line, _plan, entries in prepared:
             suspense = st_line._seek_for_lines()[1]
             if self._takes_suspense_item(suspense, entries["vals_list"]):
                 taken.append((suspense, entries["vals_list"][0]))
-                owners.append(suspense)
+                kept.append(suspense)
                 continue
+            kept.append(None)
             replaced |= suspense
             for vals in entries["vals_list"]:
                 vals_list.append({**vals, "move_id": st_line.move_id.id})
-            owners.append(len(entries["vals_list"]))
         replaced.with_context(**context, dynamic_unlink=True).unlink()
         created = (
             self.env["account.move.line"].with_context(**context).create(vals_list)
@@ -562,12 +564,11 @@ class BankApiReconciler(models.AbstractModel):
         self._rewrite_suspense_items(taken, context)
         st_lines._bank_api_check_balanced()
         pairs, position = [], 0
-        for (_st_line, _plan, entries), owner in zip(prepared, owners, strict=True):
-            if isinstance(owner, int):
-                items = created[position : position + owner]
-                position += owner
-            else:
-                items = owner
+        for (_st_line, _plan, entries), items in zip(prepared, kept, strict=True):
+            if items is None:
+                count = len(entries["vals_list"])
+                items = created[position : position + count]
+                position += count
             pairs += [items[index] + item for index, item in entries["pairs"]]
         if pairs:
             # Odoo reads the pairs' items, and the taxes of their entries'
@@ -627,7 +628,7 @@ class BankApiReconciler(models.AbstractModel):
     def _rewrite_suspense_items(self, taken, context):
         """Give each suspense item of ``taken`` ([(item, vals)]) the account
         and partner of the counterpart it becomes: one write per account,
-        with Odoo's checks, and the partners as ``_set_partners`` sets them."""
+        with Odoo's checks, and the partners as ``_give_partners`` gives them."""
         by_account = {}
         for item, vals in taken:
             by_account.setdefault(vals["account_id"], []).append(item.id)
@@ -640,22 +641,22 @@ class BankApiReconciler(models.AbstractModel):
             if "partner_id" in vals
             and item.partner_id.id != (vals["partner_id"] or False)
         ]
-        self._assign_partners(changed, context)
+        if changed:
+            items = self.env["account.move.line"].concat(
+                *(item for item, _id in changed)
+            )
+            self._give_partners(
+                items, [partner_id for _item, partner_id in changed], context
+            )
 
     def _set_partners(self, prepared, context):
-        """The partner found goes on the line, its entry and its bank item:
-        for a whole batch at once (``assign_each``) rather than a write per
-        partner, after the checks Odoo's write would make."""
+        """The partner found goes on the line, its entry and its bank item."""
         changed = [
             (st_line, plan.partner_id)
             for st_line, plan, _entries in prepared
             if plan.partner_id and st_line.partner_id.id != plan.partner_id
         ]
         if not changed:
-            return
-        if not context.get("tracking_disable"):
-            # The company keeps an audit trail: each entry logs its change.
-            self._write_partners(changed, context)
             return
         st_lines = self.env["account.bank.statement.line"].concat(
             *(st_line for st_line, _partner in changed)
@@ -664,45 +665,30 @@ class BankApiReconciler(models.AbstractModel):
         liquidity = self.env["account.move.line"].concat(
             *(st_line._seek_for_lines()[0] for st_line, _partner in changed)
         )
-        moves = st_lines.move_id
-        moves._check_fiscal_lock_dates()
-        liquidity._check_reconciliation()
-        # No hash to check: Odoo hashes a bank entry only once it is reconciled.
-        for records in (st_lines, moves, liquidity):
-            assign_each(records, "partner_id", partner_ids)
+        for records in (liquidity, st_lines.move_id, st_lines):
+            self._give_partners(records, partner_ids, context)
 
-    def _write_partners(self, changed, context):
-        by_partner = {}
-        for st_line, partner_id in changed:
-            by_partner.setdefault(partner_id, []).append(st_line.id)
-        for partner_id, line_ids in by_partner.items():
-            st_lines = self.env["account.bank.statement.line"].browse(line_ids)
-            liquidity = self.env["account.move.line"].concat(
-                *(st_line._seek_for_lines()[0] for st_line in st_lines)
-            )
-            liquidity.with_context(**context).write({"partner_id": partner_id})
-            st_lines.move_id.with_context(**context).write({"partner_id": partner_id})
-            st_lines.with_context(skip_account_move_synchronization=True).write(
-                {"partner_id": partner_id}
-            )
-
-    def _assign_partners(self, changed, context):
-        """``changed``: [(journal item, partner id)] of posted bank entries."""
-        if not changed:
-            return
-        items = self.env["account.move.line"].concat(*(item for item, _id in changed))
+    def _give_partners(self, records, partner_ids, context):
+        """``records[i]`` (bank entries, their items or lines) gets the partner
+        ``partner_ids[i]``. For a whole batch at once (``assign_each``) rather
+        than a write per partner, after the checks Odoo's write would make on
+        journal items; but when the company keeps an audit trail, by Odoo's
+        write, so that each entry logs its change."""
         if not context.get("tracking_disable"):
             by_partner = {}
-            for item, partner_id in changed:
-                by_partner.setdefault(partner_id, []).append(item.id)
-            for partner_id, item_ids in by_partner.items():
-                items.browse(item_ids).with_context(**context).write(
+            for record, partner_id in zip(records, partner_ids, strict=True):
+                by_partner.setdefault(partner_id, []).append(record.id)
+            for partner_id, record_ids in by_partner.items():
+                records.browse(record_ids).with_context(**context).write(
                     {"partner_id": partner_id}
                 )
             return
-        items.move_id._check_fiscal_lock_dates()
-        items._check_reconciliation()
-        assign_each(items, "partner_id", [partner_id for _item, partner_id in changed])
+        if records._name == "account.move.line":
+            records.move_id._check_fiscal_lock_dates()
+            records._check_reconciliation()
+            # No hash to check: Odoo hashes a bank entry only once it is
+            # reconciled.
+        assign_each(records, "partner_id", partner_ids)
 
     @api.model
     def _reconcile_proposal(self, proposal, how):
