@@ -90,6 +90,13 @@ class _Previous:
         self.closing = closing
 
 
+def check_continues(opening, closing, reason):
+    """An opening balance takes over the closing balance before it (currency
+    and amount); else the error ``reason()`` (built only then) on its line."""
+    if opening.currency != closing.currency or opening.amount != closing.amount:
+        raise Mt940Error(opening.line, opening_tag(opening), reason())
+
+
 def _amount_key(amount):
     return format(amount.normalize(), "f")
 
@@ -444,19 +451,18 @@ class StatementAssembler:
                 ),
             )
         opening = page.opening
-        if opening.currency != last.currency or opening.amount != last.amount:
-            raise Mt940Error(
-                opening.line,
-                opening_tag(opening),
-                _lt(
-                    "intermediate opening balance %(opening)s is not the "
-                    "intermediate closing balance %(closing)s of the page before "
-                    "(line %(line)s)",
-                    opening=money(opening.amount, opening.currency),
-                    closing=money(last.amount, last.currency),
-                    line=last.line,
-                ),
-            )
+        check_continues(
+            opening,
+            last,
+            lambda: _lt(
+                "intermediate opening balance %(opening)s is not the "
+                "intermediate closing balance %(closing)s of the page before "
+                "(line %(line)s)",
+                opening=money(opening.amount, opening.currency),
+                closing=money(last.amount, last.currency),
+                line=last.line,
+            ),
+        )
         page.continues = True
 
     def _check_follows(self, page):
@@ -479,20 +485,19 @@ class StatementAssembler:
                 page.restart_after = previous
             else:
                 self._check_number(page, previous, opening.date)
-        if opening.currency != closing.currency or opening.amount != closing.amount:
-            raise Mt940Error(
-                opening.line,
-                opening_tag(opening),
-                _lt(
-                    "opening balance %(opening)s is not the closing balance "
-                    "%(closing)s of the previous statement of account %(account)s "
-                    "(line %(line)s)",
-                    opening=money(opening.amount, opening.currency),
-                    closing=money(closing.amount, closing.currency),
-                    account=page.account,
-                    line=closing.line,
-                ),
-            )
+        check_continues(
+            opening,
+            closing,
+            lambda: _lt(
+                "opening balance %(opening)s is not the closing balance "
+                "%(closing)s of the previous statement of account %(account)s "
+                "(line %(line)s)",
+                opening=money(opening.amount, opening.currency),
+                closing=money(closing.amount, closing.currency),
+                account=page.account,
+                line=closing.line,
+            ),
+        )
 
     def _check_number(self, page, previous, new_date):
         """Statement ``page.number`` comes right after ``previous.number``."""
