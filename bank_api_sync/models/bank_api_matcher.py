@@ -210,9 +210,9 @@ class BankApiMatcher(models.AbstractModel):
                        move.payment_reference, move.ref,
                        commercial.name, commercial.vat,
                        -- An early payment discount still on offer: Odoo grants
-                       -- it in the company currency and on untouched invoices.
+                       -- it on untouched invoices (to a payment in their
+                       -- currency, which the engine checks).
                        CASE WHEN aml.discount_date IS NOT NULL
-                             AND aml.currency_id = %(company_currency)s
                              AND aml.amount_residual_currency = aml.amount_currency
                             THEN aml.discount_amount_currency END,
                        aml.discount_date
@@ -234,7 +234,6 @@ class BankApiMatcher(models.AbstractModel):
                  ORDER BY aml.id
                 """,
                 company=company.id,
-                company_currency=company.currency_id.id,
                 since=since,
             )
         )

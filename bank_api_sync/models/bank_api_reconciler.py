@@ -298,17 +298,17 @@ class BankApiReconciler(models.AbstractModel):
     def _early_discount_parts(self, st_line, plan, rest, currency):
         """The early payment discount, posted as Odoo posts it when a payment
         is registered in time (its accounts, and the taxes it corrects under
-        the 'included' and 'mixed' computations)."""
+        the 'included' and 'mixed' computations). ``currency`` is the line's
+        transaction currency, which Odoo requires to be the invoices'. Like
+        every item of the line, the discount's company amounts are in
+        proportion to the bank line; Odoo books the exchange difference with
+        the invoice when reconciling."""
         items = self.env["account.move.line"].concat(
             *(allocation.move_line for allocation in plan.allocations)
         )
-        eligible = (
-            currency == st_line.company_currency_id
-            and not st_line.foreign_currency_id
-            and all(
-                move._is_eligible_for_early_payment_discount(currency, st_line.date)
-                for move in items.move_id
-            )
+        eligible = all(
+            move._is_eligible_for_early_payment_discount(currency, st_line.date)
+            for move in items.move_id
         )
         moves = self.env["account.move"]
         values = (
@@ -321,7 +321,9 @@ class BankApiReconciler(models.AbstractModel):
                     }
                     for item in items
                 ],
-                float(rest),
+                # Only for Odoo's own exchange difference line, which is left
+                # out below (it has no amount in the invoices' currency).
+                0.0,
             )
             if eligible
             else {}
@@ -336,7 +338,8 @@ class BankApiReconciler(models.AbstractModel):
                 "tax_ids": vals.get("tax_ids") or [Command.clear()],
                 "amount": to_decimal(vals["amount_currency"], currency),
             }
-            for group in values.values()
+            for key, group in values.items()
+            if key != "exchange_lines"
             for vals in group
             if vals["amount_currency"]
         ]

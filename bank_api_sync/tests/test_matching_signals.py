@@ -277,7 +277,7 @@ class TestMatchingSignals(BankApiMatchingCase):
         self.assertTrue(due_first[0].reconciled)
         self.assertFalse(due_first[1].reconciled)
 
-    def early_discount_invoice(self, partner, number, invoice_date):
+    def early_discount_invoice(self, partner, number, invoice_date, currency=None):
         """100.00 + 23% VAT, 2% off within 10 days ('included': the discount
         takes its VAT back)."""
         tax = self.env["account.tax"].search([("name", "=", "VAT 23% (EPD)")])
@@ -306,6 +306,7 @@ class TestMatchingSignals(BankApiMatchingCase):
             number=number,
             invoice_date=invoice_date,
             invoice_payment_term_id=term.id,
+            currency=currency,
         )
         invoice.button_draft()
         invoice.invoice_line_ids.tax_ids = tax
@@ -341,6 +342,63 @@ class TestMatchingSignals(BankApiMatchingCase):
         self.assertEqual(
             too_late.bank_api_proposal_ids.sorted("rank")[:1].kind, "partial"
         )
+
+    def test_a_euro_invoice_paid_in_time_in_euro_takes_its_discount(self):
+        """From a euro account, or from a zloty account the bank credits with
+        the euro amount: the payer paid in the invoice's currency."""
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        # 4.00 PLN a euro when invoiced, 4.20 when paid.
+        self.env["res.currency.rate"].create(
+            [
+                {"name": "2026-11-01", "rate": 0.25, "currency_id": eur.id},
+                {"name": "2026-11-19", "rate": 1 / 4.2, "currency_id": eur.id},
+            ]
+        )
+        euro_bank = self.env["account.journal"].create(
+            {"name": "Euro Bank", "type": "bank", "code": "BEUR", "currency_id": eur.id}
+        )
+        from_euro_account = self.early_discount_invoice(
+            self.kowalski, "FV/2026/11/0094", "2026-11-16", currency=eur
+        )
+        credited_in_euro = self.early_discount_invoice(
+            self.nowak, "FV/2026/11/0095", "2026-11-16", currency=eur
+        )
+        euro_line = self.bank_line(
+            120.54, "Zapłata FV/2026/11/0094", journal=euro_bank, date="2026-11-20"
+        )
+        zloty_line = self.bank_line(
+            506.27,
+            "Zapłata FV/2026/11/0095",
+            date="2026-11-20",
+            foreign_currency_id=eur.id,
+            amount_currency=120.54,
+        )
+
+        stats = self.match(euro_line, zloty_line)
+
+        self.assertEqual(stats["auto"], 2)
+        for line, invoice in (
+            (euro_line, from_euro_account),
+            (zloty_line, credited_in_euro),
+        ):
+            self.assertReconciledWith(line, invoice)
+            self.assertEqual(invoice.payment_state, "paid", invoice.name)
+            receivable = invoice.line_ids.filtered("date_maturity")
+            self.assertTrue(receivable.reconciled, invoice.name)
+            self.assertFalse(receivable.amount_residual, invoice.name)
+            discount = line.move_id.line_ids.filtered(
+                lambda item: item.display_type == "epd"
+            )
+            self.assertEqual(discount.currency_id, eur)
+            self.assertAlmostEqual(sum(discount.mapped("amount_currency")), 2.46)
+            # In zloty at the payment's rate, like the rest of the entry.
+            self.assertAlmostEqual(sum(discount.mapped("balance")), 10.33)
+            tax_back = discount.filtered("tax_line_id")
+            self.assertAlmostEqual(tax_back.amount_currency, 0.46)
+            # The euro's rise since the invoice is booked as Odoo books it.
+            exchange = receivable.matched_credit_ids.exchange_move_id
+            self.assertTrue(exchange, invoice.name)
 
     def test_an_early_discount_accepted_by_hand_is_posted_the_same_way(self):
         self.invoice_model.auto_reconcile = False

@@ -218,8 +218,8 @@ class LineMatcher:
             # As exact as an equal amount: the invoice's own terms give it.
             reason = _lt(
                 "early payment discount of %(amount)s %(currency)s, paid in time",
-                amount=abs(settlement.early_discount),
-                currency=line_currency,
+                amount=settlement.residual - settlement.paid,
+                currency=settlement.currency,
             )
             return EXACT_WITH_REFERENCE, Signal.EARLY_DISCOUNT, reason, invoice
         if relation == TOLERANCE:

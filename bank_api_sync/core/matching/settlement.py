@@ -109,11 +109,12 @@ class Settlement:
 
 def discounted(line: StatementLine, item: OpenItem, comparison: Comparison):
     """The absolute amount that settles ``item`` if ``line`` pays it in time
-    for its early payment discount, else None. Only in the item's own
-    currency, as Odoo grants it."""
+    for its early payment discount, else None. Only when the line pays in the
+    item's own currency (its amount, or the amount the bank gives in that
+    currency), as Odoo grants it."""
     if (
         item.discount_residual is None
-        or comparison.foreign
+        or comparison.to_item is not None
         or line.date is None
         or item.discount_date is None
         or line.date > item.discount_date
@@ -200,18 +201,30 @@ def _early_discount(line, entries, paid) -> Settlement | None:
     ]
     if sum(parts, Decimal(0)) != paid:
         return None
-    sign = 1 if entries[0][1].value > 0 else -1
+    first = entries[0][1]
+    sign = 1 if first.value > 0 else -1
     total = sum((abs(comparison.residual) for _, comparison in entries), Decimal(0))
+    in_item = [sign * part for part in parts]
+    in_line = list(in_item)
+    discount = sign * (total - paid)
+    if first.to_line is not None:
+        step = quantum(line.amount)
+        in_line = [(part * first.to_line).quantize(step) for part in in_item]
+        # Every unit of the line is used: conversion must not leave a cent.
+        in_line[-1] = line.amount - sum(in_line[:-1], Decimal(0))
+        discount = (discount * first.to_line).quantize(step)
     return Settlement(
         relation=EARLY_DISCOUNT,
         allocations=tuple(
-            Allocation(item.id, sign * part, sign * part, True)
-            for part, (item, _comparison) in zip(parts, entries, strict=True)
+            Allocation(item.id, amount, amount_currency, True)
+            for amount, amount_currency, (item, _comparison) in zip(
+                in_line, in_item, entries, strict=True
+            )
         ),
         write_off=Decimal(0),
         unallocated=Decimal(0),
         paid=paid,
         residual=total,
-        currency=entries[0][1].currency,
-        early_discount=sign * (total - paid),
+        currency=first.currency,
+        early_discount=discount,
     )

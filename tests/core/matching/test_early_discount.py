@@ -54,3 +54,46 @@ def test_a_vendor_bill_paid_in_time_takes_its_discount():
     result = match([target], line("-490.00", "FZ/2026/11/0007"))
     assert result.best.auto
     assert result.best.early_discount == D("-10.00")
+
+
+def test_an_invoice_in_euro_paid_in_time_from_a_euro_account():
+    target = with_discount(
+        invoice("FV/2026/11/0093", "1000.00", currency="EUR"), "980.00"
+    )
+    result = match([target], line("980.00", "FV/2026/11/0093", currency="EUR"))
+    best = result.best
+    assert best.auto
+    assert best.early_discount == D("20.00")
+    assert best.allocations[0].amount == D("980.00")
+    assert best.allocations[0].closes_item
+    assert "early payment discount of 20.00 EUR" in best.reason
+
+
+def test_a_payment_the_bank_gives_in_the_invoices_currency_takes_its_discount():
+    """A zloty account credited with a euro transfer: the bank gives the euro
+    amount beside the zloty one, so the payer paid in the invoice's currency."""
+    target = with_discount(
+        invoice("FV/2026/11/0094", "1000.00", currency="EUR"), "980.00"
+    )
+    paid = line(
+        "4223.80",
+        "FV/2026/11/0094",
+        foreign_currency="EUR",
+        amount_currency=D("980.00"),
+    )
+    best = match([target], paid).best
+    assert best.auto
+    assert best.allocations[0].amount == D("4223.80")  # the whole line
+    assert best.allocations[0].amount_currency == D("980.00")
+    assert best.early_discount == D("86.20")  # 20.00 EUR at the line's rate
+    assert "early payment discount of 20.00 EUR" in best.reason
+
+
+def test_a_zloty_payment_of_a_euro_invoice_gets_no_discount():
+    """Odoo grants the discount only to a payment in the invoice's currency."""
+    target = with_discount(
+        invoice("FV/2026/11/0095", "1000.00", currency="EUR"), "980.00"
+    )
+    best = match([target], line("4214.00", "FV/2026/11/0095")).best
+    assert best.early_discount == 0
+    assert not best.auto
