@@ -120,6 +120,13 @@ class AccountBankStatementLine(models.Model):
         readonly=True,
         copy=False,
     )
+    bank_api_auto_reason = fields.Text(
+        string="Why Automatic",
+        readonly=True,
+        copy=False,
+        help="What made the matching reconcile this line on its own. Kept when "
+        "a person undoes that reconciliation, to show what it got wrong.",
+    )
     bank_api_corrected = fields.Boolean(
         string="Corrected",
         readonly=True,

@@ -170,7 +170,7 @@ class BankApiMatcher(models.AbstractModel):
         )
         for line, _plan, result in to_reconcile:
             if line not in failed:
-                line.write(self._line_values(result, now))
+                line.write(self._line_values(result, now, automatic=True))
 
     @api.model
     def _rules(self, models_):
@@ -496,9 +496,9 @@ class BankApiMatcher(models.AbstractModel):
         return in_user_language(self.env, "bank_api_sync", text)
 
     @api.model
-    def _line_values(self, result, now, failure=None):
-        """What the matching noted on a line: when, why nothing is automatic,
-        who paid, the split payment's VAT."""
+    def _line_values(self, result, now, failure=None, automatic=False):
+        """What the matching noted on a line: when, why nothing is automatic
+        (or, ``automatic``, why it is), who paid, the split payment's VAT."""
         notes = []
         if result:
             notes = [self._in_user_language(note) for note in result.notes]
@@ -514,6 +514,12 @@ class BankApiMatcher(models.AbstractModel):
             if result and len(result.partner_ids) == 1
             else False,
         }
+        if automatic:
+            taken = result.fee if result.fee is not None else result.auto_proposal
+            values["bank_api_auto_reason"] = (
+                f"{self._in_user_language(taken.reason)} "
+                f"({round(taken.confidence * 100)}%)"
+            )
         split = result.split_payment if result else None
         values.update(
             bank_api_split_vat_amount=float(split.vat_amount) if split else 0.0,

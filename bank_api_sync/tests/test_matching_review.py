@@ -168,11 +168,16 @@ class TestMatchingReview(BankApiMatchingCase):
         line = self.bank_line(310.0, "FV/2026/11/0091")
         self.match(line)
         self.assertReconciledWith(line, invoice)
+        why = line.bank_api_auto_reason
+        self.assertIn("invoice FV/2026/11/0091 quoted in the title", why)
+        self.assertRegex(why, r"\(\d+%\)$")
         line.with_user(self.accountant).action_bank_api_undo()
         self.env.invalidate_all()
         self.assertNotReconciled(line, invoice)
         self.assertTrue(line.bank_api_corrected)
         self.assertTrue(line.bank_api_corrected_at)
+        # What the automation went by stays, beside the correction.
+        self.assertEqual(line.bank_api_auto_reason, why)
         # The proposal waits for the accountant and is never automatic again.
         self.assertEqual(line.bank_api_best_proposal_id.move_ids, invoice)
         self.assertFalse(line.bank_api_best_proposal_id.would_auto)
@@ -192,6 +197,7 @@ class TestMatchingReview(BankApiMatchingCase):
         self.assertEqual(stats["fees"], 1)
         self.assertTrue(line.is_reconciled)
         self.assertEqual(line.bank_api_reconcile_model_id, self.fee_model)
+        self.assertIn("NCHG", line.bank_api_auto_reason)
         fee = line.move_id.line_ids.filtered(
             lambda item: item.account_id == self.fee_account
         )
