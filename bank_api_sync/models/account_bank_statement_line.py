@@ -243,19 +243,38 @@ class AccountBankStatementLine(models.Model):
         return self.bank_api_best_proposal_id.action_accept()
 
     def action_bank_api_undo(self):
-        """Undo the line's reconciliation; an automatic one counts as corrected
-        and the line is matched again, for a person to decide."""
-        self.ensure_one()
+        """Undo the lines' reconciliations: one from its form, or many picked
+        in a list (say, all that a wrongly set model reconciled). An automatic
+        one counts as corrected; the lines are matched again, for a person to
+        decide. Lines not reconciled are left as they are."""
         self.check_access("write")
-        if not self._seek_for_lines()[2]:
+        reconciled = self.filtered(lambda line: line._seek_for_lines()[2])
+        if not reconciled:
             raise UserError(
                 self.env._(
                     "Bank line %(line)s is not reconciled.", line=self.display_name
                 )
+                if len(self) == 1
+                else self.env._("None of the selected bank lines is reconciled.")
             )
-        self.action_undo_reconciliation()
-        self.env["bank.api.matcher"]._match_statement_lines(self, trigger="undo")
-        return True
+        reconciled.action_undo_reconciliation()
+        self.env["bank.api.matcher"]._match_statement_lines(reconciled, trigger="undo")
+        if len(self) == 1:
+            return True
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Undo Reconciliation"),
+                "message": self.env._(
+                    "%(count)s reconciliations undone: the lines wait in Bank "
+                    "Lines to Review.",
+                    count=len(reconciled),
+                ),
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_bank_api_reconcile_by_hand(self):
         self.ensure_one()

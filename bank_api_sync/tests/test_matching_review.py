@@ -187,6 +187,40 @@ class TestMatchingReview(BankApiMatchingCase):
         self.assertReconciledWith(line, invoice, how="proposal")
         self.assertTrue(line.bank_api_corrected)
 
+    def test_undo_many_reconciliations_picked_in_the_list(self):
+        """Say a model was set too loosely: the accountant picks what it
+        reconciled and undoes it all at once, from the list's Action menu."""
+        first = self.invoice(self.kowalski, 320.0, number="FV/2026/11/0121")
+        second = self.invoice(self.nowak, 330.0, number="FV/2026/11/0122")
+        paid_first = self.bank_line(320.0, "FV/2026/11/0121")
+        paid_second = self.bank_line(330.0, "FV/2026/11/0122")
+        open_line = self.bank_line(55.0, "Darowizna")
+        self.match(paid_first, paid_second, open_line)
+        self.assertReconciledWith(paid_first, first)
+        self.assertReconciledWith(paid_second, second)
+        selected = paid_first | paid_second | open_line
+
+        undo = self.env.ref("bank_api_sync.account_bank_statement_line_action_undo")
+        result = (
+            undo.with_user(self.accountant)
+            .with_context(
+                active_model="account.bank.statement.line",
+                active_ids=selected.ids,
+                active_id=selected[0].id,
+            )
+            .run()
+        )
+
+        self.assertIn("2 reconciliations undone", result["params"]["message"])
+        self.env.invalidate_all()
+        for line, invoice in ((paid_first, first), (paid_second, second)):
+            self.assertNotReconciled(line, invoice)
+            self.assertTrue(line.bank_api_corrected)
+            self.assertEqual(line.bank_api_best_proposal_id.move_ids, invoice)
+        self.assertFalse(open_line.bank_api_corrected)
+        with self.assertRaisesRegex(UserError, "None of the selected bank lines"):
+            selected.with_user(self.accountant).action_bank_api_undo()
+
     # --- fees ----------------------------------------------------------------------
 
     def test_bank_fee_by_transaction_code_goes_to_the_fee_account(self):
