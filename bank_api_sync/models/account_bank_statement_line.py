@@ -232,15 +232,47 @@ class AccountBankStatementLine(models.Model):
             )
 
     def action_bank_api_accept_best(self):
-        self.ensure_one()
-        if not self.bank_api_best_proposal_id:
-            raise UserError(
-                self.env._(
-                    "Bank line %(line)s has no proposal: reconcile it by hand.",
-                    line=self.display_name,
+        """Accept the best proposal: of one line (its form, its row's button)
+        or of many picked in the list, in one batch. Lines reconciled already
+        or without a proposal are skipped."""
+        if len(self) == 1:
+            if not self.bank_api_best_proposal_id:
+                raise UserError(
+                    self.env._(
+                        "Bank line %(line)s has no proposal: reconcile it by hand.",
+                        line=self.display_name,
+                    )
                 )
+            return self.bank_api_best_proposal_id.action_accept()
+        waiting = self.filtered(
+            lambda line: not line.is_reconciled and line.bank_api_best_proposal_id
+        )
+        if not waiting:
+            raise UserError(
+                self.env._("None of the selected bank lines has a proposal to accept.")
             )
-        return self.bank_api_best_proposal_id.action_accept()
+        accepted, left = self.env["bank.api.match.proposal"]._accept_many(
+            waiting.bank_api_best_proposal_id
+        )
+        message = self.env._("Proposals accepted: %(count)s.", count=len(accepted))
+        if left:
+            message += " " + self.env._(
+                "Left for you: %(lines)s",
+                lines="; ".join(
+                    f"{line.display_name}: {reason}" for line, reason in left
+                ),
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Accept Best Proposals"),
+                "message": message,
+                "type": "warning" if left else "success",
+                "sticky": bool(left),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_bank_api_undo(self):
         """Undo the lines' reconciliations: one from its form, or many picked
@@ -267,7 +299,7 @@ class AccountBankStatementLine(models.Model):
             "params": {
                 "title": self.env._("Undo Reconciliation"),
                 "message": self.env._(
-                    "%(count)s reconciliations undone: the lines wait in Bank "
+                    "Reconciliations undone: %(count)s. The lines wait in Bank "
                     "Lines to Review.",
                     count=len(reconciled),
                 ),

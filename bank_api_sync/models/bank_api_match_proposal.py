@@ -199,6 +199,58 @@ class BankApiMatchProposal(models.Model):
         self.state = "accepted"
         return True
 
+    @api.model
+    def _accept_many(self, proposals):
+        """Reconcile each proposal's line as it says, in one batch (a
+        proposal per line). Proposals that would pay the same open item are
+        left for a person: which payment settles it is not for a batch to
+        guess. Returns (accepted proposals, [(line, reason)] left open)."""
+        proposals.check_access("write")
+        proposals.statement_line_id.check_access("write")
+        items_of = {
+            proposal: set(proposal.allocation_ids.move_line_id.ids)
+            for proposal in proposals
+        }
+        seen, shared = set(), set()
+        for items in items_of.values():
+            shared |= seen & items
+            seen |= items
+        reconciler = self.env["bank.api.reconciler"]
+        left, planned = [], []
+        for proposal in proposals:
+            line = proposal.statement_line_id
+            if items_of[proposal] & shared:
+                left.append(
+                    (
+                        line,
+                        self.env._(
+                            "another selected line's proposal pays the same document"
+                        ),
+                    )
+                )
+                continue
+            try:
+                planned.append((proposal, reconciler._plan_from_proposal(proposal)))
+            except UserError as error:
+                left.append((line, error.args[0]))
+        failed = dict(
+            reconciler._reconcile_many(
+                [(proposal.statement_line_id, plan) for proposal, plan in planned],
+                how="proposal",
+            )
+        )
+        left += failed.items()
+        accepted = self.concat(
+            *(
+                proposal
+                for proposal, _plan in planned
+                if proposal.statement_line_id not in failed
+            )
+        )
+        (accepted.statement_line_id.bank_api_proposal_ids - accepted).unlink()
+        accepted.state = "accepted"
+        return accepted, left
+
     def action_open_documents(self):
         self.ensure_one()
         return {

@@ -121,6 +121,45 @@ class TestMatchingReview(BankApiMatchingCase):
         self.assertEqual(line.bank_api_proposal_ids, other)
         self.assertEqual(other.state, "accepted")
 
+    def test_accepting_the_best_proposals_of_many_lines_at_once(self):
+        """From the list's Action menu. Two lines whose proposals pay the same
+        invoice are left for the accountant: a batch does not pick one."""
+        self.invoice_model.auto_reconcile = False
+        first = self.invoice(self.kowalski, 410.0, number="FV/2026/11/0141")
+        second = self.invoice(self.nowak, 420.0, number="FV/2026/11/0142")
+        twice = self.invoice(self.kowalski, 430.0, number="FV/2026/11/0143")
+        pays_first = self.bank_line(410.0, "FV/2026/11/0141")
+        pays_second = self.bank_line(420.0, "FV/2026/11/0142")
+        once = self.bank_line(430.0, "FV/2026/11/0143")
+        again = self.bank_line(430.0, "Zapłata FV/2026/11/0143")
+        nothing = self.bank_line(12.0, "Darowizna")
+        selected = pays_first | pays_second | once | again | nothing
+        self.match(selected)
+        self.assertEqual(once.bank_api_best_proposal_id.move_ids, twice)
+        self.assertEqual(again.bank_api_best_proposal_id.move_ids, twice)
+
+        accept = self.env.ref(
+            "bank_api_sync.account_bank_statement_line_action_accept_best"
+        )
+        result = accept.with_user(self.accountant).with_context(
+            active_model="account.bank.statement.line",
+            active_ids=selected.ids,
+            active_id=selected[0].id,
+        ).run()
+
+        self.env.invalidate_all()
+        message = result["params"]["message"]
+        self.assertIn("Proposals accepted: 2.", message)
+        for line, invoice in ((pays_first, first), (pays_second, second)):
+            self.assertReconciledWith(line, invoice, how="proposal")
+            self.assertEqual(line.bank_api_proposal_ids.state, "accepted")
+        for line in (once, again):
+            self.assertNotReconciled(line, twice)
+            self.assertIn(line.display_name, message)
+        self.assertIn("pays the same document", message)
+        self.assertEqual(result["params"]["type"], "warning")
+        self.assertFalse(nothing.is_reconciled)
+
     def test_a_proposal_outdated_by_another_payment_is_refused(self):
         invoice = self.invoice(self.nowak, 640.0)
         line = self.bank_line(
@@ -211,7 +250,7 @@ class TestMatchingReview(BankApiMatchingCase):
             .run()
         )
 
-        self.assertIn("2 reconciliations undone", result["params"]["message"])
+        self.assertIn("Reconciliations undone: 2.", result["params"]["message"])
         self.env.invalidate_all()
         for line, invoice in ((paid_first, first), (paid_second, second)):
             self.assertNotReconciled(line, invoice)
