@@ -63,3 +63,24 @@ class TestBankLinesToReviewUi(HttpCase, BankApiMatchingCase):
         self.assertTrue(line.is_reconciled)
         self.assertEqual(line.bank_api_reconciled_how, "proposal")
         self.assertEqual(invoice.payment_state, "partial")
+
+    def test_an_accountant_accepts_many_proposals_from_the_action_menu(self):
+        self.invoice_model.auto_reconcile = False
+        partner = self.partner("Lis i Wspólnicy", iban="PL10105000997603123456789123")
+        invoices = [
+            self.invoice(partner, 700.0 + index, number=f"FV/2026/11/070{index}")
+            for index in (1, 2)
+        ]
+        lines = [
+            self.bank_line(
+                700.0 + index, f"Zamówienie 700{index}, FV/2026/11/070{index}"
+            )
+            for index in (1, 2)
+        ]
+        self.match(*lines)
+        self.start_tour(
+            "/odoo", "bank_api_sync_accept_many_proposals", login="bas_accountant"
+        )
+        for line, invoice in zip(lines, invoices, strict=True):
+            self.assertEqual(line.bank_api_reconciled_how, "proposal")
+            self.assertEqual(invoice.payment_state, "paid")

@@ -141,11 +141,15 @@ class TestMatchingReview(BankApiMatchingCase):
         accept = self.env.ref(
             "bank_api_sync.account_bank_statement_line_action_accept_best"
         )
-        result = accept.with_user(self.accountant).with_context(
-            active_model="account.bank.statement.line",
-            active_ids=selected.ids,
-            active_id=selected[0].id,
-        ).run()
+        result = (
+            accept.with_user(self.accountant)
+            .with_context(
+                active_model="account.bank.statement.line",
+                active_ids=selected.ids,
+                active_id=selected[0].id,
+            )
+            .run()
+        )
 
         self.env.invalidate_all()
         message = result["params"]["message"]

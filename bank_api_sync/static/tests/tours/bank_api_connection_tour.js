@@ -105,3 +105,46 @@ registry.category("web_tour.tours").add("bank_api_sync_accept_a_proposal", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("bank_api_sync_accept_many_proposals", {
+    steps: () => [
+        ...stepUtils.goToAppSteps("account.menu_finance", "Open the Invoicing app"),
+        {
+            content: "Open Accounting",
+            trigger: ".o_main_navbar button[data-menu-xmlid='account.menu_finance_entries']",
+            run: "click",
+        },
+        {
+            content: "Open Bank Lines to Review",
+            trigger: ".dropdown-item[data-menu-xmlid='bank_api_sync.account_bank_statement_line_to_review_menu']",
+            run: "click",
+        },
+        {
+            content: "Both lines wait with their proposals",
+            trigger: ".o_list_view .o_data_row:contains(Zamówienie 7001) ~ .o_data_row:contains(Zamówienie 7002), .o_list_view .o_data_row:contains(Zamówienie 7002) ~ .o_data_row:contains(Zamówienie 7001)",
+        },
+        {
+            content: "Select every line",
+            trigger: ".o_list_view thead .o_list_record_selector input",
+            run: "click",
+        },
+        {
+            content: "Open the Action menu",
+            trigger: ".o_cp_action_menus button:contains(Actions)",
+            run: "click",
+        },
+        {
+            content: "Accept the best proposals",
+            trigger: ".o-dropdown--menu .dropdown-item:contains(Accept Best Proposals)",
+            run: "click",
+        },
+        {
+            content: "The outcome is shown",
+            trigger: ".o_notification:contains(Proposals accepted: 2.)",
+        },
+        {
+            content: "The reconciled lines leave the list",
+            trigger: ".o_list_view:not(:has(.o_data_row:contains(Zamówienie 700)))",
+        },
+    ],
+});
