@@ -131,6 +131,7 @@ class _Generator:
         self.used: set = set()
         self.sequences: dict[tuple, int] = {}
         self.partner_ibans: dict[str, set[int]] = {}
+        self.by_number: dict[str, list] | None = None  # once the items are made
 
     # --- items --------------------------------------------------------------
 
@@ -228,6 +229,17 @@ class _Generator:
                     self.twins.append((item, twin))
 
     # --- lines ----------------------------------------------------------------
+
+    def _names_same_amount(self, number: str, item) -> bool:
+        """Whether an item numbered ``number`` is open for ``item``'s amount."""
+        if self.by_number is None:
+            self.by_number = {}
+            for other in self.items:
+                self.by_number.setdefault(other.move_name, []).append(other)
+        return any(
+            other.amount_residual == item.amount_residual
+            for other in self.by_number.get(number, ())
+        )
 
     def _take(self, accept, tries: int = 60):
         """An unused item that ``accept`` likes (a few random tries)."""
@@ -380,8 +392,17 @@ class _Generator:
         if scenario == "typo":
             number = item.move_name
             position = max(i for i, char in enumerate(number) if char.isdigit())
-            wrong = str((int(number[position]) + rng.randint(1, 9)) % 10)
-            title = "Faktura " + number[:position] + wrong + number[position + 1 :]
+            shift = rng.randint(1, 9)
+            # A typo landing on another open item of the same amount is no
+            # typo but a title naming that item, which any matcher follows:
+            # the next digits are tried (without drawing from rng, so the
+            # rest of the dataset stays the same).
+            for extra in range(9):
+                digit = (int(number[position]) + 1 + (shift - 1 + extra) % 9) % 10
+                typo = number[:position] + str(digit) + number[position + 1 :]
+                if not self._names_same_amount(typo, item):
+                    break
+            title = "Faktura " + typo
         line = self._line(
             item.amount_residual,
             title,

@@ -39,3 +39,23 @@ def test_engine_on_generated_data_is_precise():
     assert figures["precision"] >= 0.99, figures["wrong"][:3]
     assert figures["recall"] >= 0.7
     assert figures["best_proposal_recall"] >= 0.9
+
+
+def test_a_typo_names_no_other_open_item_of_the_same_amount():
+    """Else the title would name that item, and following it would be right
+    by the evidence but scored wrong against the truth."""
+    dataset = bench.generate_dataset(3000, 4000, seed=5)
+    items = {item.id: item for item in dataset.items}
+    amounts_of = {}
+    for item in dataset.items:
+        amounts_of.setdefault(item.move_name, set()).add(item.amount_residual)
+    typos = [
+        (line, items[next(iter(dataset.truth[line.id].item_ids))])
+        for line in dataset.lines
+        if dataset.truth[line.id].scenario == "typo"
+    ]
+    assert len(typos) > 50
+    for line, paid in typos:
+        named = line.payment_ref.removeprefix("Faktura ")
+        assert named != paid.move_name
+        assert line.amount not in amounts_of.get(named, set()), line.payment_ref
