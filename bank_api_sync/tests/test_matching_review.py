@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common_matching import BankApiMatchingCase
 
@@ -229,6 +229,20 @@ class TestMatchingReview(BankApiMatchingCase):
         line.bank_api_best_proposal_id.action_accept()
         self.assertReconciledWith(line, invoice, how="proposal")
         self.assertTrue(line.bank_api_corrected)
+
+    def test_how_a_line_was_reconciled_is_not_edited_on_its_form(self):
+        """The automation figures count it: only reconciling sets it."""
+        invoice = self.invoice(self.kowalski, 315.0, number="FV/2026/11/0092")
+        line = self.bank_line(315.0, "FV/2026/11/0092")
+        self.match(line)
+        self.assertReconciledWith(line, invoice)
+        form = Form(
+            line.with_user(self.accountant),
+            view="bank_api_sync.account_bank_statement_line_view_form",
+        )
+        for field_name in ("bank_api_reconciled_how", "bank_api_reconciled_at"):
+            with self.assertRaisesRegex(AssertionError, "readonly"):
+                setattr(form, field_name, False)
 
     def test_undo_many_reconciliations_picked_in_the_list(self):
         """Say a model was set too loosely: the accountant picks what it
