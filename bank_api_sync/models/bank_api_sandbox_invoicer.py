@@ -1,5 +1,5 @@
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from odoo import Command, api, models
@@ -12,6 +12,9 @@ SANDBOX_INVOICE_NUMBER = re.compile(
     r"FV[\s/-]*(20\d\d)[\s/-]*(0[1-9]|1[0-2]|[1-9])(?!\d{5})[\s/-]*(\d{1,4})(?!\d)",
     re.IGNORECASE,
 )
+
+# Payment terms of the sandbox company's invoices.
+PAYMENT_DAYS = timedelta(days=14)
 
 
 def sandbox_invoice_number(title):
@@ -117,12 +120,16 @@ class BankApiSandboxInvoicer(models.AbstractModel):
             if key not in partners:
                 partners[key] = self._partner(tx["debtorName"], iban)
             year, month = int(number[3:7]), int(number[8:10])
+            invoice_date = date(year, month, 1)
             vals_list.append(
                 {
                     "move_type": "out_invoice",
                     "name": number,
                     "partner_id": partners[key].id,
-                    "invoice_date": date(year, month, 1),
+                    "invoice_date": invoice_date,
+                    # Without terms Odoo makes them due the day they are
+                    # created: none would ever be late.
+                    "invoice_date_due": invoice_date + PAYMENT_DAYS,
                     "currency_id": currency.id,
                     "invoice_line_ids": [
                         Command.create(
