@@ -418,3 +418,35 @@ class TestMatchingReview(BankApiMatchingCase):
         with self.assertRaises(AccessError):
             proposal.action_accept()
         self.assertNotReconciled(line, invoice)
+
+    def test_only_who_may_write_bank_lines_is_offered_to_reconcile(self):
+        """An invoicing administrator without Show Full Accounting Features
+        cannot write bank lines (Odoo's rule): no button leads to that error."""
+        administrator = new_test_user(
+            self.env,
+            login="bas_invoicing_admin",
+            groups="base.group_user,account.group_account_manager",
+        )
+        buttons = (
+            "action_bank_api_accept_best",
+            "action_bank_api_reconcile_by_hand",
+            "action_bank_api_match_now",
+            "action_bank_api_undo",
+        )
+        form = self.env.ref("bank_api_sync.account_bank_statement_line_view_form")
+        for user, offered in ((administrator, False), (self.accountant, True)):
+            lines = self.env["account.bank.statement.line"].with_user(user)
+            arch = lines.get_views([(form.id, "form")])["views"]["form"]["arch"]
+            for button in buttons:
+                self.assertEqual(
+                    f'name="{button}"' in arch, offered, (user.login, button)
+                )
+            bindings = (
+                self.env["ir.actions.actions"]
+                .with_user(user)
+                .get_bindings("account.bank.statement.line")
+            )
+            actions = bindings.get("action", [])
+            names = {action["name"] for action in actions}
+            self.assertEqual("Accept Best Proposals" in names, offered, user.login)
+            self.assertEqual("Undo Reconciliation" in names, offered, user.login)
