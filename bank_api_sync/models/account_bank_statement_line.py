@@ -251,9 +251,7 @@ class AccountBankStatementLine(models.Model):
             raise UserError(
                 self.env._("None of the selected bank lines has a proposal to accept.")
             )
-        accepted, left = self.env["bank.api.match.proposal"]._accept_many(
-            waiting.bank_api_best_proposal_id
-        )
+        accepted, left = waiting.bank_api_best_proposal_id._accept_many()
         message = self.env._("Proposals accepted: %(count)s.", count=len(accepted))
         if left:
             message += " " + self.env._(

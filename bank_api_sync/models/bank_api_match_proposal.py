@@ -184,9 +184,7 @@ class BankApiMatchProposal(models.Model):
     def action_accept(self):
         """Reconcile the bank line as this proposal says."""
         self.ensure_one()
-        self.check_access("write")
         line = self.statement_line_id
-        line.check_access("write")
         if line.is_reconciled:
             raise UserError(
                 self.env._(
@@ -194,22 +192,20 @@ class BankApiMatchProposal(models.Model):
                     line=line.display_name,
                 )
             )
-        self.env["bank.api.reconciler"]._reconcile_proposal(self, how="proposal")
-        (line.bank_api_proposal_ids - self).unlink()
-        self.state = "accepted"
+        _accepted, left = self._accept_many()
+        if left:
+            raise UserError(left[0][1])
         return True
 
-    @api.model
-    def _accept_many(self, proposals):
+    def _accept_many(self):
         """Reconcile each proposal's line as it says, in one batch (a
         proposal per line). Proposals that would pay the same open item are
         left for a person: which payment settles it is not for a batch to
         guess. Returns (accepted proposals, [(line, reason)] left open)."""
-        proposals.check_access("write")
-        proposals.statement_line_id.check_access("write")
+        self.check_access("write")
+        self.statement_line_id.check_access("write")
         items_of = {
-            proposal: set(proposal.allocation_ids.move_line_id.ids)
-            for proposal in proposals
+            proposal: set(proposal.allocation_ids.move_line_id.ids) for proposal in self
         }
         seen, shared = set(), set()
         for items in items_of.values():
@@ -217,7 +213,7 @@ class BankApiMatchProposal(models.Model):
             seen |= items
         reconciler = self.env["bank.api.reconciler"]
         left, planned = [], []
-        for proposal in proposals:
+        for proposal in self:
             line = proposal.statement_line_id
             if items_of[proposal] & shared:
                 left.append(
@@ -240,12 +236,12 @@ class BankApiMatchProposal(models.Model):
             )
         )
         left += failed.items()
-        accepted = self.concat(
-            *(
-                proposal
+        accepted = self.browse(
+            [
+                proposal.id
                 for proposal, _plan in planned
                 if proposal.statement_line_id not in failed
-            )
+            ]
         )
         (accepted.statement_line_id.bank_api_proposal_ids - accepted).unlink()
         accepted.state = "accepted"

@@ -459,7 +459,7 @@ class BankApiReconciler(models.AbstractModel):
                 self._apply_or_split(batch, how, failed)
         for st_line, reason in failed:
             _logger.info(
-                "Bank line %s not reconciled automatically: %s", st_line.id, reason
+                "Bank line %s not reconciled (%s): %s", st_line.id, how, reason
             )
         return failed
 
@@ -692,8 +692,3 @@ class BankApiReconciler(models.AbstractModel):
             # No hash to check: Odoo hashes a bank entry only once it is
             # reconciled.
         assign_each(records, "partner_id", partner_ids)
-
-    @api.model
-    def _reconcile_proposal(self, proposal, how):
-        plan = self._plan_from_proposal(proposal)
-        return self._reconcile(proposal.statement_line_id, plan, how)
