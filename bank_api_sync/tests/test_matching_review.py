@@ -20,6 +20,20 @@ class TestMatchingReview(BankApiMatchingCase):
         )
         cls.nowak = cls.partner("Nowak PHU", iban="PL27114020040000300201355387")
 
+    def run_list_action(self, name, lines):
+        """What the accountant's Action menu runs on ``lines`` selected in the
+        list: the server action ``account_bank_statement_line_<name>``."""
+        action = self.env.ref(f"bank_api_sync.account_bank_statement_line_{name}")
+        return (
+            action.with_user(self.accountant)
+            .with_context(
+                active_model="account.bank.statement.line",
+                active_ids=lines.ids,
+                active_id=lines[0].id,
+            )
+            .run()
+        )
+
     # --- ambiguity -----------------------------------------------------------
 
     def test_two_invoices_with_the_same_amount_are_not_reconciled(self):
@@ -138,18 +152,7 @@ class TestMatchingReview(BankApiMatchingCase):
         self.assertEqual(once.bank_api_best_proposal_id.move_ids, twice)
         self.assertEqual(again.bank_api_best_proposal_id.move_ids, twice)
 
-        accept = self.env.ref(
-            "bank_api_sync.account_bank_statement_line_action_accept_best"
-        )
-        result = (
-            accept.with_user(self.accountant)
-            .with_context(
-                active_model="account.bank.statement.line",
-                active_ids=selected.ids,
-                active_id=selected[0].id,
-            )
-            .run()
-        )
+        result = self.run_list_action("action_accept_best", selected)
 
         self.env.invalidate_all()
         message = result["params"]["message"]
@@ -257,16 +260,7 @@ class TestMatchingReview(BankApiMatchingCase):
         self.assertReconciledWith(paid_second, second)
         selected = paid_first | paid_second | open_line
 
-        undo = self.env.ref("bank_api_sync.account_bank_statement_line_action_undo")
-        result = (
-            undo.with_user(self.accountant)
-            .with_context(
-                active_model="account.bank.statement.line",
-                active_ids=selected.ids,
-                active_id=selected[0].id,
-            )
-            .run()
-        )
+        result = self.run_list_action("action_undo", selected)
 
         self.assertIn("Reconciliations undone: 2.", result["params"]["message"])
         self.env.invalidate_all()

@@ -77,8 +77,8 @@ registry.category("web_tour.tours").add("bank_api_sync_dashboard_sync_now", {
     ],
 });
 
-registry.category("web_tour.tours").add("bank_api_sync_accept_a_proposal", {
-    steps: () => [
+function openBankLinesToReview() {
+    return [
         ...stepUtils.goToAppSteps("account.menu_finance", "Open the Invoicing app"),
         {
             content: "Open Accounting",
@@ -90,6 +90,12 @@ registry.category("web_tour.tours").add("bank_api_sync_accept_a_proposal", {
             trigger: ".dropdown-item[data-menu-xmlid='bank_api_sync.account_bank_statement_line_to_review_menu']",
             run: "click",
         },
+    ];
+}
+
+registry.category("web_tour.tours").add("bank_api_sync_accept_a_proposal", {
+    steps: () => [
+        ...openBankLinesToReview(),
         {
             content: "The line waits with its proposal and why",
             trigger: ".o_list_view .o_data_row:contains(Zaliczka za zamówienie) td[name=bank_api_best_reason]:not(:empty)",
@@ -108,17 +114,7 @@ registry.category("web_tour.tours").add("bank_api_sync_accept_a_proposal", {
 
 registry.category("web_tour.tours").add("bank_api_sync_accept_many_proposals", {
     steps: () => [
-        ...stepUtils.goToAppSteps("account.menu_finance", "Open the Invoicing app"),
-        {
-            content: "Open Accounting",
-            trigger: ".o_main_navbar button[data-menu-xmlid='account.menu_finance_entries']",
-            run: "click",
-        },
-        {
-            content: "Open Bank Lines to Review",
-            trigger: ".dropdown-item[data-menu-xmlid='bank_api_sync.account_bank_statement_line_to_review_menu']",
-            run: "click",
-        },
+        ...openBankLinesToReview(),
         {
             content: "Both lines wait with their proposals",
             trigger: ".o_list_view .o_data_row:contains(Zamówienie 7001) ~ .o_data_row:contains(Zamówienie 7002), .o_list_view .o_data_row:contains(Zamówienie 7002) ~ .o_data_row:contains(Zamówienie 7001)",
