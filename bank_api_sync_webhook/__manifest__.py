@@ -1,6 +1,6 @@
 {
     "name": "Bank API Sync - Webhooks",
-    "summary": "Receive signed bank notifications, store first, process after",
+    "summary": "Store of bank notifications; the signed receiver is not built yet",
     "version": "18.0.1.0.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/bank-api-sync/bank_api_sync",
