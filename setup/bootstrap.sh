@@ -19,7 +19,12 @@ VAR_DIR="$REPO_ROOT/var"
 ODOO_CONF="$VAR_DIR/odoo.conf"
 ODOO_DEFAULT_SRC="${XDG_DATA_HOME:-$HOME/.local/share}/odoo/18.0"
 ODOO_ARCHIVE_URL="${ODOO_ARCHIVE_URL:-https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz}"
-ADDONS=(bank_api_sync bank_api_sync_mt940 bank_api_sync_webhook)
+# Every add-on of the repository (a top-level folder with a manifest).
+ADDONS=()
+for _manifest in "$REPO_ROOT"/bank_api_sync*/__manifest__.py; do
+    ADDONS+=("$(basename "$(dirname "$_manifest")")")
+done
+unset _manifest
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 die() {

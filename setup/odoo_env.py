@@ -12,7 +12,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 VENV_PYTHON = REPO_ROOT / ".venv" / "bin" / "python"
 ODOO_CONF = REPO_ROOT / "var" / "odoo.conf"
 FILESTORE = REPO_ROOT / "var" / "data" / "filestore"
-ADDONS = ("bank_api_sync", "bank_api_sync_mt940", "bank_api_sync_webhook")
+# Every add-on of the repository: a top-level folder with a manifest. A new
+# add-on (a provider, a format) is picked up by the set-up, lint and tests
+# without editing a list.
+ADDONS = tuple(
+    sorted(
+        path.parent.name for path in REPO_ROOT.glob("bank_api_sync*/__manifest__.py")
+    )
+)
 TEMPLATE_DB = "bank_api_sync_test_template"
 
 

@@ -11,7 +11,11 @@ import types
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-ADDONS = ("bank_api_sync", "bank_api_sync_mt940", "bank_api_sync_webhook")
+ADDONS = tuple(
+    sorted(
+        path.parent.name for path in REPO_ROOT.glob("bank_api_sync*/__manifest__.py")
+    )
+)
 
 for _addon in ADDONS:
     if _addon not in sys.modules:

@@ -1,6 +1,7 @@
 """The add-ons install, upgrade, uninstall and reinstall cleanly, through odoo-bin
 on a real database, the way an admin would do it."""
 
+import os
 import re
 import subprocess
 
@@ -49,7 +50,8 @@ def table_exists(odoo_env, database, table):
 
 @pytest.fixture
 def database(odoo_ready):
-    name = "bank_api_sync_lifecycle"
+    # Per process: two checkouts may run their tests at the same time.
+    name = f"bank_api_sync_lifecycle_{os.getpid()}"
     odoo_ready.create_database(name)
     yield name
     odoo_ready.drop_database(name)
