@@ -1,0 +1,3 @@
+"""Plain-Python core of the payments add-on (no Odoo import): account and tax
+id checks, the order checks, split payment titles, the Elixir-O writer, the
+VAT white list client (and its stand-in) and the audit fingerprints."""
