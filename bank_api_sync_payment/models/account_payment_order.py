@@ -1,0 +1,620 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.bank_api_sync.models.core_texts import in_user_language
+
+from ..core.accounts import compact_account, nrb, polish_nip
+from ..core.audit import content_hash
+from ..core.checks import OrderFacts, check_order, payment_key
+from ..core.elixir import ElixirError, ElixirTransfer, elixir_file
+from ..core.fake_whitelist import EMBEDDED, embedded_whitelist_url
+from ..core.whitelist import (
+    PRODUCTION_URL,
+    WhiteListCache,
+    WhiteListClient,
+    WhiteListError,
+)
+
+OPEN_STATES = ("draft", "open", "generated")
+# The order fields whose change is a change of what gets paid.
+CONTENT_FIELDS = frozenset(
+    {
+        "payment_mode_id",
+        "journal_id",
+        "date_prefered",
+        "date_scheduled",
+        "payment_line_ids",
+    }
+)
+PREPARER = "bank_api_sync_payment.group_payment_preparer"
+APPROVER = "bank_api_sync_payment.group_payment_approver"
+
+
+class AccountPaymentOrder(models.Model):
+    _inherit = "account.payment.order"
+
+    bank_api_approval_state = fields.Selection(
+        selection=[
+            ("draft", "Not Submitted"),
+            ("to_approve", "To Approve"),
+            ("approved", "Approved"),
+        ],
+        string="Approval",
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    bank_api_last_changed_by_id = fields.Many2one(
+        "res.users",
+        string="Last Changed By",
+        readonly=True,
+        copy=False,
+        help="Who last changed what the order pays: they may not approve it.",
+    )
+    bank_api_submitted_by_id = fields.Many2one(
+        "res.users", string="Submitted By", readonly=True, copy=False
+    )
+    bank_api_approved_by_id = fields.Many2one(
+        "res.users", string="Approved By", readonly=True, copy=False
+    )
+    bank_api_approved_at = fields.Datetime(
+        string="Approved At", readonly=True, copy=False
+    )
+    bank_api_approved_hash = fields.Char(
+        string="Approved Content Hash", readonly=True, copy=False
+    )
+    bank_api_content_hash = fields.Char(
+        string="Content Hash",
+        compute="_compute_bank_api_content_hash",
+        help="SHA-256 of what the order pays now (payees, accounts, amounts, "
+        "titles, dates). Sending requires it to equal the approved one.",
+    )
+    bank_api_audit_ids = fields.One2many(
+        "bank.api.payment.audit", "order_id", string="Audit Trail", readonly=True
+    )
+    bank_api_trail_problem = fields.Char(
+        string="Audit Trail Check", compute="_compute_bank_api_trail_problem"
+    )
+    bank_api_blocked_count = fields.Integer(
+        string="Blocked Lines", compute="_compute_bank_api_blocked_count"
+    )
+
+    @api.depends(
+        "payment_line_ids",
+        "payment_line_ids.amount_currency",
+        "payment_line_ids.partner_bank_id",
+        "payment_line_ids.communication",
+        "payment_line_ids.date",
+        "journal_id",
+    )
+    def _compute_bank_api_content_hash(self):
+        for order in self:
+            order.bank_api_content_hash = content_hash(order._bank_api_content())
+
+    @api.depends("bank_api_audit_ids")
+    def _compute_bank_api_trail_problem(self):
+        audit = self.env["bank.api.payment.audit"]
+        for order in self:
+            broken = audit._first_broken(order) if order.id else audit
+            order.bank_api_trail_problem = (
+                self.env._(
+                    "Broken at the entry of %(when)s (%(event)s): the trail was "
+                    "changed outside Odoo.",
+                    when=broken.at,
+                    event=broken.event,
+                )
+                if broken
+                else self.env._("Intact")
+            )
+
+    @api.depends("payment_line_ids.bank_api_whitelist_blocked")
+    def _compute_bank_api_blocked_count(self):
+        for order in self:
+            order.bank_api_blocked_count = len(
+                order.payment_line_ids.filtered("bank_api_whitelist_blocked")
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        for order in orders:
+            order.bank_api_last_changed_by_id = self.env.user
+            order._bank_api_audit("created")
+        return orders
+
+    def write(self, vals):
+        content = CONTENT_FIELDS & set(vals)
+        if content:
+            self._bank_api_check_editable()
+            vals = {**vals, "bank_api_last_changed_by_id": self.env.user.id}
+        return super().write(vals)
+
+    def unlink(self):
+        if self.bank_api_audit_ids:
+            raise UserError(
+                self.env._(
+                    "A payment order with an audit trail is never deleted: cancel "
+                    "it instead."
+                )
+            )
+        return super().unlink()
+
+    # -------------------------------------------------------------------------
+    # The steps of OCA's order, with the checks and the approval around them
+    # -------------------------------------------------------------------------
+
+    def draft2open(self):
+        """Confirm = submit for approval, once every check passes. A line the
+        VAT white list blocks keeps the order in draft (its answers are kept
+        as proof) and says which lines and why."""
+        self._bank_api_require_group(PREPARER)
+        for order in self:
+            order._bank_api_raise_problems()
+        blocked = self._bank_api_check_whitelist()
+        if blocked:
+            return self._bank_api_blocked_notification(blocked)
+        result = super().draft2open()
+        for order in self:
+            order.write(
+                {
+                    "bank_api_approval_state": "to_approve",
+                    "bank_api_submitted_by_id": self.env.user.id,
+                }
+            )
+            order._bank_api_audit("submitted")
+        return result
+
+    def action_bank_api_approve(self):
+        """Four eyes: not who created, changed or submitted the order, and
+        within the approver's limit; the checks run again (a bill may have
+        been paid meanwhile) and the approval binds to the content's hash."""
+        self.ensure_one()
+        self._bank_api_require_group(APPROVER)
+        if self.state != "open" or self.bank_api_approval_state != "to_approve":
+            raise UserError(
+                self.env._(
+                    "Payment order %(name)s is not waiting for approval.",
+                    name=self.name,
+                )
+            )
+        self._bank_api_check_four_eyes()
+        self._bank_api_check_limit()
+        self._bank_api_raise_problems()
+        if self.bank_api_blocked_count:
+            raise UserError(self._bank_api_blocked_message(self.payment_line_ids))
+        digest = content_hash(self._bank_api_content())
+        self.write(
+            {
+                "bank_api_approval_state": "approved",
+                "bank_api_approved_by_id": self.env.user.id,
+                "bank_api_approved_at": fields.Datetime.now(),
+                "bank_api_approved_hash": digest,
+            }
+        )
+        self._bank_api_audit("approved")
+        return True
+
+    def action_bank_api_refuse(self):
+        """The approver sends the order back: its payments are cancelled and
+        it returns to draft for its preparer to fix."""
+        self.ensure_one()
+        self._bank_api_require_group(APPROVER)
+        if self.bank_api_approval_state not in ("to_approve", "approved"):
+            raise UserError(
+                self.env._(
+                    "Payment order %(name)s is not waiting for approval.",
+                    name=self.name,
+                )
+            )
+        self._bank_api_check_four_eyes()
+        self._bank_api_audit("refused")
+        super().action_cancel()
+        super().cancel2draft()
+        self._bank_api_reset_approval()
+        return True
+
+    def open2generated(self):
+        self.ensure_one()
+        self._bank_api_check_sendable()
+        result = super().open2generated()
+        self._bank_api_audit("file_generated")
+        return result
+
+    def generated2uploaded(self):
+        for order in self:
+            order._bank_api_require_group(PREPARER)
+        result = super().generated2uploaded()
+        for order in self:
+            order._bank_api_audit(
+                "sent", self.env._("File uploaded to the bank by hand.")
+            )
+        return result
+
+    def action_cancel(self):
+        result = super().action_cancel()
+        for order in self:
+            order._bank_api_audit("cancelled")
+        self._bank_api_reset_approval()
+        return result
+
+    def cancel2draft(self):
+        result = super().cancel2draft()
+        for order in self:
+            order._bank_api_audit("reset")
+        self._bank_api_reset_approval()
+        return result
+
+    def generate_payment_file(self):
+        """Elixir-O for the Polish domestic payment method; OCA's formats
+        (pain.001) otherwise."""
+        self.ensure_one()
+        if self.payment_method_id.code != "elixir_o":
+            return super().generate_payment_file()
+        company = self.company_id
+        address = " ".join(filter(None, [company.street, company.zip, company.city]))
+        transfers = []
+        for payment in self.payment_ids:
+            lines = payment.payment_line_ids
+            transfers.append(
+                ElixirTransfer(
+                    execution_date=payment.payment_line_date
+                    or fields.Date.context_today(self),
+                    amount=lines[:1]._bank_api_decimal(payment.amount),
+                    debtor_iban=compact_account(
+                        self.company_partner_bank_id.acc_number
+                    ),
+                    debtor_name=company.name,
+                    debtor_address=address,
+                    creditor_iban=compact_account(payment.partner_bank_id.acc_number),
+                    creditor_name=payment.partner_id.name,
+                    creditor_address=" ".join(
+                        filter(
+                            None,
+                            [
+                                payment.partner_id.street,
+                                payment.partner_id.zip,
+                                payment.partner_id.city,
+                            ],
+                        )
+                    ),
+                    title=payment.payment_reference or "",
+                    reference=lines[:1].name or "",
+                    split_payment=any(lines.mapped("bank_api_split_payment")),
+                )
+            )
+        try:
+            content = elixir_file(transfers)
+        except ElixirError as error:
+            raise UserError(self._bank_api_text(error.reason)) from None
+        return content, f"elixir_{self.name.replace('/', '_')}.pli"
+
+    # -------------------------------------------------------------------------
+    # Business methods
+    # -------------------------------------------------------------------------
+
+    def _bank_api_require_group(self, group):
+        if not self.env.user.has_group(group):
+            raise UserError(
+                self.env._(
+                    "You are not allowed to do this with payment orders: ask an "
+                    "administrator for the group '%(group)s'.",
+                    group=self.env.ref(group).name,
+                )
+            )
+
+    def _bank_api_check_editable(self):
+        """What gets paid changes only while the order is a draft: after that
+        it is what the approver approves (reset the order to draft first)."""
+        frozen = self.filtered(lambda order: order.state != "draft")
+        if frozen:
+            raise UserError(
+                self.env._(
+                    "Payment order %(name)s is confirmed: set it back to draft "
+                    "(Cancel, then Back to Draft) to change what it pays.",
+                    name=frozen[0].name,
+                )
+            )
+
+    def _bank_api_changed_by_user(self):
+        self.sudo().write({"bank_api_last_changed_by_id": self.env.user.id})
+
+    def _bank_api_check_four_eyes(self):
+        user = self.env.user
+        preparers = (
+            self.create_uid
+            | self.bank_api_last_changed_by_id
+            | self.bank_api_submitted_by_id
+        )
+        if user in preparers:
+            raise UserError(
+                self.env._(
+                    "You created, changed or submitted payment order %(name)s: "
+                    "another approver must approve or refuse it.",
+                    name=self.name,
+                )
+            )
+
+    def _bank_api_check_limit(self):
+        limit = (
+            self.env["bank.api.payment.approval.limit"]
+            .sudo()
+            .search(
+                [
+                    ("user_id", "=", self.env.user.id),
+                    ("company_id", "=", self.company_id.id),
+                ],
+                limit=1,
+            )
+        )
+        total = self.total_company_currency
+        if (
+            not limit
+            or self.company_currency_id.compare_amounts(total, limit.amount_limit) > 0
+        ):
+            raise UserError(
+                self.env._(
+                    "Payment order %(name)s pays %(total)s; your approval limit in "
+                    "%(company)s is %(limit)s.",
+                    name=self.name,
+                    total=self.company_currency_id.format(total),
+                    company=self.company_id.name,
+                    limit=self.company_currency_id.format(limit.amount_limit or 0.0),
+                )
+            )
+
+    def _bank_api_check_sendable(self):
+        """Before anything leaves Odoo (file or API): approved, unchanged since,
+        still passing the checks, and every account on the white list today."""
+        self._bank_api_require_group(PREPARER)
+        if self.bank_api_approval_state != "approved":
+            raise UserError(
+                self.env._(
+                    "Payment order %(name)s is not approved: a second person must "
+                    "approve it before it is sent.",
+                    name=self.name,
+                )
+            )
+        if content_hash(self._bank_api_content()) != self.bank_api_approved_hash:
+            raise UserError(
+                self.env._(
+                    "Payment order %(name)s changed after it was approved: set it "
+                    "back to draft and have it approved again.",
+                    name=self.name,
+                )
+            )
+        self._bank_api_raise_problems()
+        blocked = self._bank_api_check_whitelist()
+        if blocked:
+            raise UserError(self._bank_api_blocked_message(blocked))
+
+    def _bank_api_reset_approval(self):
+        self.write(
+            {
+                "bank_api_approval_state": "draft",
+                "bank_api_approved_by_id": False,
+                "bank_api_approved_at": False,
+                "bank_api_approved_hash": False,
+            }
+        )
+
+    def _bank_api_content(self):
+        """What the order pays, as the approval and the audit trail see it."""
+        self.ensure_one()
+        lines = self.payment_line_ids.sorted("id")
+        return {
+            "order": self.name,
+            "company": self.company_id.id,
+            "payment_mode": self.payment_mode_id.id,
+            "journal": self.journal_id.id,
+            "debit_account": compact_account(self.company_partner_bank_id.acc_number),
+            "lines": [line._bank_api_content() for line in lines],
+        }
+
+    def _bank_api_audit(self, event, note=None):
+        self.ensure_one()
+        return self.env["bank.api.payment.audit"]._record(
+            self, event, content_hash(self._bank_api_content()), note
+        )
+
+    def _bank_api_text(self, text):
+        return in_user_language(self.env, "bank_api_sync_payment", text)
+
+    def _bank_api_facts(self):
+        """The core's view of the order and of the other open orders."""
+        self.ensure_one()
+        lines = self.payment_line_ids
+        others = (
+            self.env["account.payment.line"]
+            .sudo()
+            .search(
+                [
+                    ("order_id", "!=", self.id),
+                    ("order_id.state", "in", OPEN_STATES),
+                    ("company_id", "=", self.company_id.id),
+                    "|",
+                    ("move_line_id", "in", lines.move_line_id.ids),
+                    "&",
+                    ("move_line_id", "=", False),
+                    ("partner_id", "in", lines.partner_id.ids),
+                ]
+            )
+        )
+        bills_elsewhere, payments_elsewhere = {}, {}
+        for other in others:
+            if other.move_line_id:
+                bills_elsewhere[other.move_line_id.id] = other.order_id.name
+            else:
+                key = payment_key(other._bank_api_facts(other.order_id))
+                payments_elsewhere[key] = other.order_id.name
+        return OrderFacts(
+            name=self.name,
+            today=fields.Date.context_today(self),
+            debit_currency=(
+                self.journal_id.currency_id or self.company_id.currency_id
+            ).name,
+            debit_account=self.company_partner_bank_id.acc_number or None,
+            lines=tuple(line._bank_api_facts(self) for line in lines),
+            bills_in_other_orders=bills_elsewhere,
+            payments_in_other_orders=payments_elsewhere,
+        )
+
+    def _bank_api_problems(self):
+        """Every reason the order cannot go, in the user's language."""
+        self.ensure_one()
+        problems = [
+            self._bank_api_text(p.message) for p in check_order(self._bank_api_facts())
+        ]
+        for line in self.payment_line_ids.filtered("bank_api_split_payment"):
+            if not line.communication or not line.communication.startswith("/VAT/"):
+                problems.append(
+                    self.env._(
+                        "%(line)s (%(partner)s): a split payment needs the "
+                        "supplier's Polish NIP and the invoice number in its "
+                        "title (/VAT/.../IDC/.../INV/...).",
+                        line=line.name,
+                        partner=line.partner_id.name,
+                    )
+                )
+            if line.currency_id.name != "PLN":
+                problems.append(
+                    self.env._(
+                        "%(line)s (%(partner)s): a split payment is paid in PLN.",
+                        line=line.name,
+                        partner=line.partner_id.name,
+                    )
+                )
+        return problems
+
+    def _bank_api_raise_problems(self):
+        problems = self._bank_api_problems()
+        if problems:
+            raise UserError(
+                self.env._(
+                    "Payment order %(name)s cannot go to the bank:\n%(problems)s",
+                    name=self.name,
+                    problems="\n".join(f"- {problem}" for problem in problems),
+                )
+            )
+
+    # -------------------------------------------------------------------------
+    # The VAT white list
+    # -------------------------------------------------------------------------
+
+    def _bank_api_check_whitelist(self):
+        """Ask the white list, once per NIP, account and day, about every line
+        paying a Polish taxpayer's Polish account; keep each answer (and its
+        requestId as proof) on the line. Returns the blocked lines."""
+        today = fields.Date.context_today(self)
+        lines = self.payment_line_ids
+        pairs = {}
+        for line in lines:
+            nip = polish_nip(
+                line.partner_id.commercial_partner_id.vat,
+                line.partner_id.commercial_partner_id.country_id.code,
+            )
+            account = nrb(compact_account(line.partner_bank_id.acc_number))
+            if nip and account:
+                pairs[line] = (nip, "PL" + account)
+        (lines - self.env["account.payment.line"].concat(*pairs)).write(
+            {"bank_api_whitelist_state": "not_applicable"}
+        )
+        to_check = {
+            line: pair
+            for line, pair in pairs.items()
+            if line.bank_api_whitelist_date != today
+            or line.bank_api_whitelist_state == "not_checked"
+        }
+        if to_check:
+            self._bank_api_ask_whitelist(to_check, today)
+        return lines.filtered("bank_api_whitelist_blocked")
+
+    def _bank_api_ask_whitelist(self, pairs_by_line, today):
+        company = self.company_id[:1] or self.env.company
+        checks = self.env["bank.api.whitelist.check"].sudo()
+        known = checks.search(
+            [
+                ("company_id", "=", company.id),
+                ("check_date", "=", today),
+                ("nip", "in", [nip for nip, _account in pairs_by_line.values()]),
+            ]
+        )
+        used_today = checks.search_count(
+            [("company_id", "=", company.id), ("check_date", "=", today)]
+        )
+        cache = WhiteListCache(
+            WhiteListClient(self._bank_api_whitelist_url()),
+            known=[check._answer() for check in known],
+            used_today=used_today,
+        )
+        try:
+            cache.ensure_room(pairs_by_line.values(), today)
+            answers = {
+                line: cache.answer(nip, account, today)
+                for line, (nip, account) in pairs_by_line.items()
+            }
+        except WhiteListError as error:
+            raise UserError(
+                self.env._(
+                    "The VAT white list could not be checked: %(reason)s",
+                    reason=self._bank_api_text(error.reason),
+                )
+            ) from None
+        checks._store(company, cache.fresh)
+        by_key = {
+            (check.nip, check.account): check
+            for check in checks.search(
+                [("company_id", "=", company.id), ("check_date", "=", today)]
+            )
+        }
+        for line, answer in answers.items():
+            check = by_key[(answer.nip, answer.account)]
+            line.write(
+                {
+                    "bank_api_whitelist_state": "listed"
+                    if answer.assigned
+                    else "not_listed",
+                    "bank_api_whitelist_check_id": check.id,
+                    "bank_api_whitelist_request_id": answer.request_id,
+                    "bank_api_whitelist_date": today,
+                }
+            )
+
+    @api.model
+    def _bank_api_whitelist_url(self):
+        url = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("bank_api_sync_payment.whitelist_url", PRODUCTION_URL)
+        )
+        return embedded_whitelist_url() if url == EMBEDDED else url
+
+    def _bank_api_blocked_message(self, lines):
+        return self.env._(
+            "These accounts are not on the VAT white list and the transactions "
+            "are worth more than 15,000 PLN; paying them would cost the tax "
+            "deduction and make the company jointly liable for the supplier's "
+            "VAT. Ask the supplier for a listed account, or a payment "
+            "administrator may pay anyway giving the reason (the ZAW-NR notice "
+            "to file within 7 days):\n%(lines)s",
+            lines="\n".join(
+                f"- {line.name} ({line.partner_id.name}): "
+                f"{line.partner_bank_id.acc_number}, "
+                f"{self.env._('request ID')} {line.bank_api_whitelist_request_id}"
+                for line in lines
+            ),
+        )
+
+    def _bank_api_blocked_notification(self, lines):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Blocked by the VAT white list"),
+                "message": self._bank_api_blocked_message(lines),
+                "type": "danger",
+                "sticky": True,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }

@@ -1,0 +1,5 @@
+from . import test_approval
+from . import test_checks
+from . import test_whitelist
+from . import test_audit_trail
+from . import test_files
