@@ -58,10 +58,14 @@ class BankApiPaymentAudit(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        raise UserError(self.env._("The payment audit trail cannot be changed."))
+        if self:
+            raise UserError(self.env._("The payment audit trail cannot be changed."))
+        return super().write(vals)
 
     def unlink(self):
-        raise UserError(self.env._("The payment audit trail cannot be deleted."))
+        if self:
+            raise UserError(self.env._("The payment audit trail cannot be deleted."))
+        return super().unlink()
 
     def _entry(self):
         """What an entry's hash covers."""
