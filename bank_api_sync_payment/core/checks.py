@@ -77,6 +77,10 @@ def check_order(order: OrderFacts) -> list[Problem]:
     return problems
 
 
+def _money(amount) -> str:
+    return str(Decimal(amount).quantize(Decimal("0.01")))
+
+
 def _problem(code, line, text):
     return Problem(
         code,
@@ -124,7 +128,7 @@ def _line_problems(order, line):
                 line,
                 _lt(
                     "the amount %(amount)s is not positive.",
-                    amount=f"{Decimal(line.amount):.2f}",
+                    amount=_money(line.amount),
                 ),
             )
         )
@@ -182,8 +186,8 @@ def _bill_problems(line):
                 line,
                 _lt(
                     "pays %(amount)s but only %(open)s of bill %(bill)s is still open.",
-                    amount=f"{Decimal(line.amount):.2f}",
-                    open=f"{line.bill_open_amount:.2f}",
+                    amount=_money(line.amount),
+                    open=_money(line.bill_open_amount),
                     bill=line.bill_number,
                 ),
             )

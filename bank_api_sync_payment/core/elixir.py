@@ -96,29 +96,34 @@ def _title_lines(title: str) -> str:
     )
 
 
-def _account(iban: str, whose) -> str:
+def _account(iban: str, problem) -> str:
     digits = nrb(iban)
     if not digits:
-        raise ElixirError(
-            _lt(
-                "%(whose)s account %(account)s is not a Polish account: an Elixir-O "
-                "file carries domestic transfers only",
-                whose=whose,
-                account=iban,
-            )
-        )
+        raise ElixirError(problem)
     return digits
 
 
 def transfer_line(transfer: ElixirTransfer) -> str:
     amount = Decimal(transfer.amount)
     if amount <= 0:
-        raise ElixirError(
-            _lt("amount %(amount)s is not positive", amount=f"{amount:.2f}")
-        )
+        raise ElixirError(_lt("amount %(amount)s is not positive", amount=str(amount)))
     grosze = int((amount * 100).to_integral_exact())
-    debtor = _account(transfer.debtor_iban, _lt("the debit"))
-    creditor = _account(transfer.creditor_iban, _lt("the beneficiary's"))
+    debtor = _account(
+        transfer.debtor_iban,
+        _lt(
+            "the debit account %(account)s is not a Polish account: an Elixir-O "
+            "file carries domestic transfers only",
+            account=transfer.debtor_iban,
+        ),
+    )
+    creditor = _account(
+        transfer.creditor_iban,
+        _lt(
+            "the beneficiary's account %(account)s is not a Polish account: an "
+            "Elixir-O file carries domestic transfers only",
+            account=transfer.creditor_iban,
+        ),
+    )
     fields = [
         "110",
         transfer.execution_date.strftime("%Y%m%d"),

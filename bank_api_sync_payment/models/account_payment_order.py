@@ -591,6 +591,16 @@ class AccountPaymentOrder(models.Model):
         return embedded_whitelist_url() if url == EMBEDDED else url
 
     def _bank_api_blocked_message(self, lines):
+        listed = [
+            self.env._(
+                "%(line)s (%(partner)s): %(account)s, request ID %(request)s",
+                line=line.name,
+                partner=line.partner_id.name,
+                account=line.partner_bank_id.acc_number,
+                request=line.bank_api_whitelist_request_id,
+            )
+            for line in lines
+        ]
         return self.env._(
             "These accounts are not on the VAT white list and the transactions "
             "are worth more than 15,000 PLN; paying them would cost the tax "
@@ -598,12 +608,7 @@ class AccountPaymentOrder(models.Model):
             "VAT. Ask the supplier for a listed account, or a payment "
             "administrator may pay anyway giving the reason (the ZAW-NR notice "
             "to file within 7 days):\n%(lines)s",
-            lines="\n".join(
-                f"- {line.name} ({line.partner_id.name}): "
-                f"{line.partner_bank_id.acc_number}, "
-                f"{self.env._('request ID')} {line.bank_api_whitelist_request_id}"
-                for line in lines
-            ),
+            lines="\n".join(f"- {text}" for text in listed),
         )
 
     def _bank_api_blocked_notification(self, lines):

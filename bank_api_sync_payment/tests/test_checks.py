@@ -96,3 +96,15 @@ class TestChecks(PaymentOrderCase):
         foreign = self.partner("Lieferant GmbH", iban=self.supplier.bank_ids.acc_number)
         order = self.order(self.bill(foreign, 100, "R-1", split_payment=True))
         self.assert_refused(order, "a split payment needs the supplier's Polish NIP")
+
+    def test_problems_are_explained_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("pl_PL")
+        no_account = self.partner("Bez Konta Sp. z o.o.")
+        order = self.order(self.bill(no_account, 100, "A/2"))
+        order.payment_line_ids.amount_currency = 0
+        with self.assertRaises(UserError) as raised:
+            order.with_context(lang="pl_PL").draft2open()
+        message = str(raised.exception)
+        self.assertIn("nie może trafić do banku", message)
+        self.assertIn("brak rachunku do zapłaty", message)
+        self.assertIn("kwota 0.00 nie jest dodatnia", message)
