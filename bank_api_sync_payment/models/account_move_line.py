@@ -24,7 +24,8 @@ class AccountMoveLine(models.Model):
         vals.update({"bank_api_split_payment": True, "bank_api_split_vat": float(vat)})
         nip = polish_nip(bill.commercial_partner_id.vat)
         try:
-            vals["communication"] = split_payment_title(vat, nip, bill.ref or bill.name)
+            # /INV/ is the supplier's own invoice number, never ours.
+            vals["communication"] = split_payment_title(vat, nip, bill.ref)
         except SplitPaymentError:
             # The order's checks name what is missing (NIP, invoice number);
             # the plain title stays until it is fixed.

@@ -92,9 +92,13 @@ class TestChecks(PaymentOrderCase):
         order.draft2open()
         self.assertEqual(len(order.payment_ids), 2, "a split payment is never grouped")
 
-    def test_split_payment_without_the_suppliers_nip_is_refused(self):
+    def test_split_payment_without_the_suppliers_nip_or_number_is_refused(self):
         foreign = self.partner("Lieferant GmbH", iban=self.supplier.bank_ids.acc_number)
         order = self.order(self.bill(foreign, 100, "R-1", split_payment=True))
+        self.assert_refused(order, "a split payment needs the supplier's Polish NIP")
+        # /INV/ is the supplier's invoice number: our own never stands in.
+        order = self.order(self.bill(self.supplier, 100, False, split_payment=True))
+        self.assertFalse(order.payment_line_ids.communication.startswith("/VAT/"))
         self.assert_refused(order, "a split payment needs the supplier's Polish NIP")
 
     def test_problems_are_explained_in_the_users_language(self):
