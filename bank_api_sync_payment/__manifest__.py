@@ -28,5 +28,8 @@
         "views/bank_api_sync_payment_menus.xml",
     ],
     "demo": ["demo/bank_api_sync_payment_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["bank_api_sync_payment/static/tests/tours/*.js"],
+    },
     "installable": True,
 }
