@@ -7,18 +7,19 @@ from ..core.accounts import compact_account
 from ..core.checks import LineFacts
 from ..core.whitelist import LEGAL_THRESHOLD
 
-# Written by the order's own steps after confirmation (dates, payments, the
-# white list's answers); every other field is the content people approve.
-SYSTEM_FIELDS = frozenset(
+# The white list's answers: written by the order's check only, as superuser
+# (a user writing them over RPC would clear a blocked account).
+WHITELIST_FIELDS = frozenset(
     {
-        "date",
-        "payment_ids",
         "bank_api_whitelist_state",
         "bank_api_whitelist_check_id",
         "bank_api_whitelist_request_id",
         "bank_api_whitelist_date",
     }
 )
+# Written by the order's own steps after confirmation (dates, payments, the
+# white list's answers); every other field is the content people approve.
+SYSTEM_FIELDS = WHITELIST_FIELDS | {"date", "payment_ids"}
 
 
 class AccountPaymentLine(models.Model):
@@ -90,12 +91,15 @@ class AccountPaymentLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._bank_api_check_whitelist_fields(vals)
         lines = super().create(vals_list)
         lines.order_id._bank_api_check_editable()
         lines.order_id._bank_api_changed_by_user()
         return lines
 
     def write(self, vals):
+        self._bank_api_check_whitelist_fields(vals)
         content = set(vals) - SYSTEM_FIELDS
         if content:
             self.order_id._bank_api_check_editable()
@@ -112,6 +116,14 @@ class AccountPaymentLine(models.Model):
         result = super().unlink()
         orders.exists()._bank_api_changed_by_user()
         return result
+
+    def _bank_api_check_whitelist_fields(self, vals):
+        if WHITELIST_FIELDS & set(vals) and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "Only the VAT white list's answer sets a line's white list state."
+                )
+            )
 
     def payment_line_hashcode(self):
         """A split payment is one transfer per bill: never grouped."""

@@ -26,6 +26,19 @@ CONTENT_FIELDS = frozenset(
         "payment_line_ids",
     }
 )
+# Written by the approval steps only, as superuser: a user writing them over
+# RPC (where any context can be passed, but never sudo) would approve his own
+# order.
+APPROVAL_FIELDS = frozenset(
+    {
+        "bank_api_approval_state",
+        "bank_api_last_changed_by_id",
+        "bank_api_submitted_by_id",
+        "bank_api_approved_by_id",
+        "bank_api_approved_at",
+        "bank_api_approved_hash",
+    }
+)
 PREPARER = "bank_api_sync_payment.group_payment_preparer"
 APPROVER = "bank_api_sync_payment.group_payment_approver"
 
@@ -118,18 +131,23 @@ class AccountPaymentOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._bank_api_check_approval_fields(vals)
         orders = super().create(vals_list)
         for order in orders:
-            order.bank_api_last_changed_by_id = self.env.user
             order._bank_api_audit("created")
+        orders._bank_api_changed_by_user()
         return orders
 
     def write(self, vals):
+        self._bank_api_check_approval_fields(vals)
         content = CONTENT_FIELDS & set(vals)
         if content:
             self._bank_api_check_editable()
-            vals = {**vals, "bank_api_last_changed_by_id": self.env.user.id}
-        return super().write(vals)
+        result = super().write(vals)
+        if content:
+            self._bank_api_changed_by_user()
+        return result
 
     def unlink(self):
         if self.bank_api_audit_ids:
@@ -150,6 +168,7 @@ class AccountPaymentOrder(models.Model):
         VAT white list blocks keeps the order in draft (its answers are kept
         as proof) and says which lines and why."""
         self._bank_api_require_group(PREPARER)
+        self._bank_api_check_editable()
         for order in self:
             order._bank_api_raise_problems()
         blocked = self._bank_api_check_whitelist()
@@ -157,7 +176,7 @@ class AccountPaymentOrder(models.Model):
             return self._bank_api_blocked_notification(blocked)
         result = super().draft2open()
         for order in self:
-            order.write(
+            order.sudo().write(
                 {
                     "bank_api_approval_state": "to_approve",
                     "bank_api_submitted_by_id": self.env.user.id,
@@ -182,10 +201,11 @@ class AccountPaymentOrder(models.Model):
         self._bank_api_check_four_eyes()
         self._bank_api_check_limit()
         self._bank_api_raise_problems()
-        if self.bank_api_blocked_count:
-            raise UserError(self._bank_api_blocked_message(self.payment_line_ids))
+        blocked = self.payment_line_ids.filtered("bank_api_whitelist_blocked")
+        if blocked:
+            raise UserError(self._bank_api_blocked_message(blocked))
         digest = content_hash(self._bank_api_content())
-        self.write(
+        self.sudo().write(
             {
                 "bank_api_approval_state": "approved",
                 "bank_api_approved_by_id": self.env.user.id,
@@ -223,8 +243,18 @@ class AccountPaymentOrder(models.Model):
         return result
 
     def generated2uploaded(self):
+        """Only a generated file of an approved order is uploaded: marking the
+        bills paid otherwise would skip the approval."""
         for order in self:
             order._bank_api_require_group(PREPARER)
+            if order.state != "generated":
+                raise UserError(
+                    self.env._(
+                        "Payment order %(name)s has no generated file to upload.",
+                        name=order.name,
+                    )
+                )
+            order._bank_api_check_approved_content()
         result = super().generated2uploaded()
         for order in self:
             order._bank_api_audit(
@@ -293,6 +323,12 @@ class AccountPaymentOrder(models.Model):
     # -------------------------------------------------------------------------
     # Business methods
     # -------------------------------------------------------------------------
+
+    def _bank_api_check_approval_fields(self, vals):
+        if APPROVAL_FIELDS & set(vals) and not self.env.su:
+            raise UserError(
+                self.env._("Only the approval steps set who approved a payment order.")
+            )
 
     def _bank_api_require_group(self, group):
         if not self.env.user.has_group(group):
@@ -368,6 +404,13 @@ class AccountPaymentOrder(models.Model):
         """Before anything leaves Odoo (file or API): approved, unchanged since,
         still passing the checks, and every account on the white list today."""
         self._bank_api_require_group(PREPARER)
+        self._bank_api_check_approved_content()
+        self._bank_api_raise_problems()
+        blocked = self._bank_api_check_whitelist()
+        if blocked:
+            raise UserError(self._bank_api_blocked_message(blocked))
+
+    def _bank_api_check_approved_content(self):
         if self.bank_api_approval_state != "approved":
             raise UserError(
                 self.env._(
@@ -384,13 +427,9 @@ class AccountPaymentOrder(models.Model):
                     name=self.name,
                 )
             )
-        self._bank_api_raise_problems()
-        blocked = self._bank_api_check_whitelist()
-        if blocked:
-            raise UserError(self._bank_api_blocked_message(blocked))
 
     def _bank_api_reset_approval(self):
-        self.write(
+        self.sudo().write(
             {
                 "bank_api_approval_state": "draft",
                 "bank_api_approved_by_id": False,
@@ -517,7 +556,7 @@ class AccountPaymentOrder(models.Model):
             account = nrb(compact_account(line.partner_bank_id.acc_number))
             if nip and account:
                 pairs[line] = (nip, "PL" + account)
-        (lines - self.env["account.payment.line"].concat(*pairs)).write(
+        (lines - self.env["account.payment.line"].concat(*pairs)).sudo().write(
             {"bank_api_whitelist_state": "not_applicable"}
         )
         to_check = {
@@ -570,7 +609,7 @@ class AccountPaymentOrder(models.Model):
         }
         for line, answer in answers.items():
             check = by_key[(answer.nip, answer.account)]
-            line.write(
+            line.sudo().write(
                 {
                     "bank_api_whitelist_state": "listed"
                     if answer.assigned

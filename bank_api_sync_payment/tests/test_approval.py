@@ -122,3 +122,38 @@ class TestApproval(PaymentOrderCase):
         order = self.order(self.bill(self.supplier, 100, "FV/2026/11/0004"))
         with self.assertRaisesRegex(UserError, "never deleted"):
             order.unlink()
+
+    def test_nobody_approves_by_writing_the_fields(self):
+        """Over RPC any field can be written and any context passed: the
+        approval fields and the white list's answers are refused to users."""
+        order, _bills = self.confirmed_order()
+        forged = {
+            "bank_api_approval_state": "approved",
+            "bank_api_approved_hash": order.bank_api_content_hash,
+        }
+        with self.assertRaisesRegex(UserError, "Only the approval steps"):
+            order.with_user(self.preparer).write(forged)
+        with self.assertRaisesRegex(UserError, "Only the approval steps"):
+            order.with_user(self.preparer).with_context(
+                bank_api_payment_internal=True
+            ).write({"bank_api_last_changed_by_id": self.approver.id})
+        with self.assertRaisesRegex(UserError, "Only the approval steps"):
+            self.env["account.payment.order"].with_user(self.preparer).create(
+                {"payment_mode_id": self.elixir_mode.id, **forged}
+            )
+        with self.assertRaisesRegex(UserError, "white list's answer"):
+            order.payment_line_ids[:1].with_user(self.preparer).write(
+                {"bank_api_whitelist_state": "listed"}
+            )
+        self.assertEqual(order.bank_api_approval_state, "to_approve")
+
+    def test_bills_are_not_marked_paid_without_an_approved_file(self):
+        order, bills = self.confirmed_order()
+        with self.assertRaisesRegex(UserError, "no generated file to upload"):
+            order.generated2uploaded()
+        order.write({"state": "generated"})
+        with self.assertRaisesRegex(UserError, "not approved"):
+            order.generated2uploaded()
+        self.assertEqual(set(bills.mapped("payment_state")), {"not_paid"})
+        with self.assertRaisesRegex(UserError, "is confirmed"):
+            order.draft2open()
