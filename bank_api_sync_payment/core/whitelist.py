@@ -20,6 +20,7 @@ jointly liable for the supplier's VAT, unless the tax office is notified
 """
 
 import json
+import time
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -37,6 +38,9 @@ RETRYABLE_CODES = frozenset({"WL-195", "WL-196"})
 LIMIT_CODES = frozenset({"WL-191"})
 MAX_BODY = 64 * 1024
 MAX_ID = 64
+# A batch asks the register for at most this long (seconds): a person waits
+# for it, and a worker has a time limit. What was answered is kept.
+BATCH_SECONDS = 60.0
 
 
 class WhiteListError(Exception):
@@ -185,12 +189,23 @@ class WhiteListCache:
     """Answers by (NIP, account, day): the register is asked once per pair and
     day, whatever the number of orders and lines. ``known`` are the answers
     already kept (the Odoo glue loads the day's); ``used_today`` the requests
-    already made today, counted against ``daily_limit``."""
+    already made today, counted against ``daily_limit``; ``batch_seconds``
+    bounds the time spent asking (``clock``: seconds, monotonic)."""
 
-    def __init__(self, client, known=(), daily_limit=CHECK_DAILY_LIMIT, used_today=0):
+    def __init__(
+        self,
+        client,
+        known=(),
+        daily_limit=CHECK_DAILY_LIMIT,
+        used_today=0,
+        batch_seconds=BATCH_SECONDS,
+        clock=time.monotonic,
+    ):
         self.client = client
         self.daily_limit = daily_limit
         self.used_today = used_today
+        self.clock = clock
+        self.deadline = clock() + batch_seconds
         self.answers = {
             (answer.nip, answer.account, answer.on_date): answer for answer in known
         }
@@ -217,6 +232,15 @@ class WhiteListCache:
     def answer(self, nip, account, on_date) -> WhiteListAnswer:
         key = (nip, nrb(account), on_date)
         if key not in self.answers:
+            if self.clock() > self.deadline:
+                raise WhiteListError(
+                    _lt(
+                        "the VAT white list is slow today: %(count)s accounts were "
+                        "checked and kept; ask again for the others",
+                        count=len(self.fresh),
+                    ),
+                    retryable=True,
+                )
             answer = self.client.check(nip, account, on_date)
             self.used_today += 1
             self.answers[key] = answer

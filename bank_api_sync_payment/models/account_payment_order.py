@@ -171,9 +171,9 @@ class AccountPaymentOrder(models.Model):
         self._bank_api_check_editable()
         for order in self:
             order._bank_api_raise_problems()
-        blocked = self._bank_api_check_whitelist()
-        if blocked:
-            return self._bank_api_blocked_notification(blocked)
+        stop = self._bank_api_whitelist_stop()
+        if stop:
+            return stop
         result = super().draft2open()
         for order in self:
             order.sudo().write(
@@ -237,7 +237,9 @@ class AccountPaymentOrder(models.Model):
 
     def open2generated(self):
         self.ensure_one()
-        self._bank_api_check_sendable()
+        stop = self._bank_api_check_sendable()
+        if stop:
+            return stop
         result = super().open2generated()
         self._bank_api_audit("file_generated")
         return result
@@ -402,13 +404,12 @@ class AccountPaymentOrder(models.Model):
 
     def _bank_api_check_sendable(self):
         """Before anything leaves Odoo (file or API): approved, unchanged since,
-        still passing the checks, and every account on the white list today."""
+        still passing the checks (else UserError), and every account on the
+        white list today (else the notification to show, the answers kept)."""
         self._bank_api_require_group(PREPARER)
         self._bank_api_check_approved_content()
         self._bank_api_raise_problems()
-        blocked = self._bank_api_check_whitelist()
-        if blocked:
-            raise UserError(self._bank_api_blocked_message(blocked))
+        return self._bank_api_whitelist_stop()
 
     def _bank_api_check_approved_content(self):
         if self.bank_api_approval_state != "approved":
@@ -544,7 +545,8 @@ class AccountPaymentOrder(models.Model):
     def _bank_api_check_whitelist(self):
         """Ask the white list, once per NIP, account and day, about every line
         paying a Polish taxpayer's Polish account; keep each answer (and its
-        requestId as proof) on the line. Returns the blocked lines."""
+        requestId as proof) on the line. Returns (the blocked lines, why the
+        register could not answer them all, or None)."""
         today = fields.Date.context_today(self)
         lines = self.payment_line_ids
         pairs = {}
@@ -565,11 +567,13 @@ class AccountPaymentOrder(models.Model):
             if line.bank_api_whitelist_date != today
             or line.bank_api_whitelist_state == "not_checked"
         }
-        if to_check:
-            self._bank_api_ask_whitelist(to_check, today)
-        return lines.filtered("bank_api_whitelist_blocked")
+        problem = to_check and self._bank_api_ask_whitelist(to_check, today)
+        return lines.filtered("bank_api_whitelist_blocked"), problem or None
 
     def _bank_api_ask_whitelist(self, pairs_by_line, today):
+        """Ask and keep the answers, those of a batch the register stopped
+        answering half-way included (each is a proof, and counted against the
+        day's limit); returns why it stopped, or None."""
         company = self.company_id[:1] or self.env.company
         checks = self.env["bank.api.whitelist.check"].sudo()
         known = checks.search(
@@ -587,19 +591,16 @@ class AccountPaymentOrder(models.Model):
             known=[check._answer() for check in known],
             used_today=used_today,
         )
+        answers, problem = {}, None
         try:
             cache.ensure_room(pairs_by_line.values(), today)
-            answers = {
-                line: cache.answer(nip, account, today)
-                for line, (nip, account) in pairs_by_line.items()
-            }
+            for line, (nip, account) in pairs_by_line.items():
+                answers[line] = cache.answer(nip, account, today)
         except WhiteListError as error:
-            raise UserError(
-                self.env._(
-                    "The VAT white list could not be checked: %(reason)s",
-                    reason=self._bank_api_text(error.reason),
-                )
-            ) from None
+            problem = self.env._(
+                "The VAT white list could not be checked: %(reason)s",
+                reason=self._bank_api_text(error.reason),
+            )
         checks._store(company, cache.fresh)
         by_key = {
             (check.nip, check.account): check
@@ -619,6 +620,7 @@ class AccountPaymentOrder(models.Model):
                     "bank_api_whitelist_date": today,
                 }
             )
+        return problem
 
     @api.model
     def _bank_api_whitelist_url(self):
@@ -650,14 +652,31 @@ class AccountPaymentOrder(models.Model):
             lines="\n".join(f"- {text}" for text in listed),
         )
 
-    def _bank_api_blocked_notification(self, lines):
+    def _bank_api_whitelist_stop(self):
+        """None when every line may be paid, else the notification that keeps
+        the order where it is (a blocked account, or a register that did not
+        answer); the register's answers are kept either way."""
+        blocked, problem = self._bank_api_check_whitelist()
+        if problem:
+            return self._bank_api_notification(
+                self.env._("The VAT white list did not answer"), problem, "warning"
+            )
+        if blocked:
+            return self._bank_api_notification(
+                self.env._("Blocked by the VAT white list"),
+                self._bank_api_blocked_message(blocked),
+                "danger",
+            )
+        return None
+
+    def _bank_api_notification(self, title, message, kind):
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": self.env._("Blocked by the VAT white list"),
-                "message": self._bank_api_blocked_message(lines),
-                "type": "danger",
+                "title": title,
+                "message": message,
+                "type": kind,
                 "sticky": True,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },

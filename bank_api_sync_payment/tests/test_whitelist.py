@@ -83,9 +83,31 @@ class TestWhiteList(PaymentOrderCase):
             "bank_api_sync_payment.whitelist_url", "http://127.0.0.1:9"
         )
         order = self.order(self.bill(self.unlisted, 100, "FV/2026/11/0025"))
-        with self.assertRaisesRegex(UserError, "white list cannot be reached"):
-            order.draft2open()
+        action = order.draft2open()
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn("white list cannot be reached", action["params"]["message"])
         self.assertEqual(order.state, "draft")
+        self.assertEqual(order.payment_line_ids.bank_api_whitelist_state, "not_checked")
+
+    def test_answers_before_the_register_stopped_are_kept(self):
+        """The register's daily limit runs out half-way: the answers it gave
+        are proofs (and used the limit), so they stay; the order waits."""
+        self.register.daily_limit = 1
+        order = self.order(
+            self.bill(self.supplier, 100, "FV/2026/11/0026")
+            | self.bill(self.unlisted, 100, "FV/2026/11/0027")
+        )
+        action = order.draft2open()
+        self.assertIn("WL-191", action["params"]["message"])
+        self.assertEqual(order.state, "draft")
+        states = order.payment_line_ids.sorted("id").mapped("bank_api_whitelist_state")
+        self.assertEqual(states, ["listed", "not_checked"])
+        checks = self.env["bank.api.whitelist.check"].search([])
+        self.assertEqual(len(checks), 1)
+        self.register.daily_limit = 5000
+        order.draft2open()
+        self.assertEqual(order.state, "open")
+        self.assertEqual(len(self.register.requests), 3, "the first answer is reused")
 
     def test_payee_without_polish_nip_is_not_applicable(self):
         foreign = self.partner("Lieferant GmbH", iban=UNLISTED_IBAN, country="base.de")

@@ -118,3 +118,16 @@ def test_only_polish_pairs_are_asked(register):
     with pytest.raises(WhiteListError, match="only knows Polish"):
         client.check(NIP, "DE89370400440532013000", TODAY)
     assert fake.requests == []
+
+
+def test_a_slow_register_stops_the_batch_and_keeps_what_it_answered(register):
+    fake, client = register
+    now = [0.0]
+    cache = WhiteListCache(client, batch_seconds=10, clock=lambda: now[0])
+    cache.answer(NIP, LISTED, TODAY)
+    now[0] = 11.0
+    with pytest.raises(WhiteListError, match="1 accounts were checked") as raised:
+        cache.answer(NIP, UNLISTED, TODAY)
+    assert raised.value.retryable
+    assert [answer.account for answer in cache.fresh] == [LISTED[2:]]
+    assert len(fake.requests) == 1
