@@ -25,6 +25,7 @@
         "views/bank_api_payment_audit_views.xml",
         "views/bank_api_payment_approval_limit_views.xml",
         "views/bank_api_whitelist_check_views.xml",
+        "wizards/bank_api_payment_refuse_views.xml",
         "views/bank_api_sync_payment_menus.xml",
     ],
     "demo": ["demo/bank_api_sync_payment_demo.xml"],

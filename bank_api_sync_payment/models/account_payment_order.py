@@ -217,11 +217,39 @@ class AccountPaymentOrder(models.Model):
         return True
 
     def action_bank_api_refuse(self):
-        """The approver sends the order back: its payments are cancelled and
-        it returns to draft for its preparer to fix."""
+        """Ask the approver why, then send the order back (the wizard calls
+        ``_bank_api_refuse``)."""
         self.ensure_one()
+        self._bank_api_check_refusable()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Refuse %(name)s", name=self.name),
+            "res_model": "bank.api.payment.refuse",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    def _bank_api_refuse(self, reason):
+        """The approver sends the order back, saying why: its payments are
+        cancelled and it returns to draft for its preparer to fix."""
+        self.ensure_one()
+        self._bank_api_check_refusable()
+        self._bank_api_audit("refused", reason)
+        self.message_post(
+            body=self.env._("Refused: %(reason)s", reason=reason),
+            partner_ids=(
+                self.bank_api_submitted_by_id | self.create_uid
+            ).partner_id.ids,
+        )
+        super().action_cancel()
+        super().cancel2draft()
+        self._bank_api_reset_approval()
+        return True
+
+    def _bank_api_check_refusable(self):
         self._bank_api_require_group(APPROVER)
-        if self.bank_api_approval_state not in ("to_approve", "approved"):
+        if self.state != "open" or self.bank_api_approval_state == "draft":
             raise UserError(
                 self.env._(
                     "Payment order %(name)s is not waiting for approval.",
@@ -229,11 +257,6 @@ class AccountPaymentOrder(models.Model):
                 )
             )
         self._bank_api_check_four_eyes()
-        self._bank_api_audit("refused")
-        super().action_cancel()
-        super().cancel2draft()
-        self._bank_api_reset_approval()
-        return True
 
     def open2generated(self):
         self.ensure_one()

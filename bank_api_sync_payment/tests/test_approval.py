@@ -97,15 +97,24 @@ class TestApproval(PaymentOrderCase):
             order.open2generated()
         self.assertEqual(order.state, "open")
 
-    def test_refused_order_goes_back_to_draft(self):
+    def test_refused_order_goes_back_to_draft_with_the_reason(self):
         order, _bills = self.confirmed_order()
-        order.with_user(self.approver).action_bank_api_refuse()
+        action = order.with_user(self.approver).action_bank_api_refuse()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.approver)
+            .with_context(**action["context"])
+            .create({"reason": "FV/2026/11/0002 is disputed"})
+        )
+        wizard.action_refuse()
         self.assertEqual(order.state, "draft")
         self.assertEqual(order.bank_api_approval_state, "draft")
-        self.assertEqual(self.events(order)[-1], "refused")
-        self.assertEqual(
-            order.bank_api_audit_ids.sorted("id")[-1].user_id, self.approver
-        )
+        refusal = order.bank_api_audit_ids.sorted("id")[-1]
+        self.assertEqual(refusal.event, "refused")
+        self.assertEqual(refusal.user_id, self.approver)
+        self.assertEqual(refusal.note, "FV/2026/11/0002 is disputed")
+        self.assertIn("FV/2026/11/0002 is disputed", order.message_ids[0].body)
+        self.assertIn(self.preparer.partner_id, order.message_ids[0].partner_ids)
 
     def test_payments_groups_are_apart_from_accounting_groups(self):
         bills = self.bill(self.supplier, 1000, "FV/2026/11/0003")
