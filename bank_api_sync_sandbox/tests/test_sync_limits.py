@@ -6,7 +6,8 @@ import odoo
 from odoo import fields
 from odoo.tests import tagged
 
-from ..models.bank_api_sync_runner import LOCK_NAMESPACE
+from odoo.addons.bank_api_sync.models.bank_api_sync_runner import LOCK_NAMESPACE
+
 from .common import SandboxSyncCase
 
 NOON = SandboxSyncCase.frozen_at
@@ -153,6 +154,7 @@ class TestSyncLimits(SandboxSyncCase):
         theirs = self.env["bank.api.connection"].create(
             {
                 "name": "Their Bank",
+                "provider": "sandbox",
                 "company_id": other_company.id,
                 "base_url": self.bank.url,
                 "client_id": self.connection.client_id,

@@ -5,13 +5,10 @@ from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.bank_api_sync.core.sandbox import (
-    DEFAULT_CLIENT_ID,
-    DEFAULT_CLIENT_SECRET,
-)
-from odoo.addons.bank_api_sync.tests.common import SandboxSyncCase
+from odoo.addons.bank_api_sync_mt940.models.bank_api_sync_runner import is_mt940_key
 
-from ..models.bank_api_sync_runner import is_mt940_key
+from ..core.sandbox import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+from .common import SandboxSyncCase
 
 
 @tagged("post_install", "-at_install")

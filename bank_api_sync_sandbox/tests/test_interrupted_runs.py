@@ -8,8 +8,9 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.bank_api_sync.models import bank_api_sync_runner
+
 from ..core.sandbox import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
-from ..models import bank_api_sync_runner
 from .common import SandboxSyncCase
 
 

@@ -1,6 +1,6 @@
 """The sandbox bank: a Berlin Group NextGenPSD2 bank served over real HTTP.
 
-Run it with ``python -m odoo.addons.bank_api_sync.core.sandbox --port 8070``
+Run it with ``python -m odoo.addons.bank_api_sync_sandbox.core.sandbox --port 8070``
 or use ``SandboxBank`` from Python (see ``bank.py``).
 """
 

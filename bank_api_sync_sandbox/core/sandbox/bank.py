@@ -14,11 +14,12 @@ and ``admin.py`` for the HTTP admin endpoints.
 """
 
 import threading
+import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from .. import maintenance
+from ..siblings import berlin_group, maintenance
 from . import admin, api
 from . import state_file as state_file_io
 from .auth import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, TokenStore
@@ -72,6 +73,7 @@ class SandboxBank:
         max_consent_days: int = 180,
         absolute_links: bool = False,
         state_file: str | None = None,
+        oauth2: bool = True,
     ):
         self.seed = seed
         self.host = host
@@ -86,6 +88,9 @@ class SandboxBank:
         for window in self.maintenance_windows:
             maintenance.parse_window(window)  # fail now on a typo, not per request
         self.absolute_links = absolute_links
+        # False: a bank without the OAuth2 step (it knows TPPs by their
+        # certificate): no token endpoint, no bearer token asked.
+        self.oauth2 = oauth2
         self.accounts = {account.resource_id: account for account in accounts}
         self.ledger_book = Ledger(
             seed,
@@ -273,10 +278,10 @@ class SandboxBank:
         ]
         if not as_transactions:
             return [dict(tx) for tx in items]
-        from ..providers.berlin_group import parse_transaction
-
         return [
-            parse_transaction(tx, status, f"ledger {status}[{index}]", "entryReference")
+            berlin_group.parse_transaction(
+                tx, status, f"ledger {status}[{index}]", "entryReference"
+            )
             for index, tx in enumerate(items)
         ]
 
@@ -294,7 +299,7 @@ class SandboxBank:
             "now": self.now().isoformat(),
             "seed": self.seed,
             "client_id": self.tokens.client_id,
-            "token_url": f"{self.url}/oauth2/token",
+            "token_url": f"{self.url}/oauth2/token" if self.oauth2 else None,
             "api": f"{self.url}/v1",
             "history_days": self.history_days,
             "page_size": self.page_size,
@@ -310,6 +315,11 @@ class SandboxBank:
         if request.path == "/sandbox" or request.path.startswith("/sandbox/"):
             return admin.handle(self, request)
         response = api.handle(self, request)
+        # Every answer names the request it answers (Berlin Group requires
+        # X-Request-ID in responses); one that came without gets a new id.
+        response.headers.setdefault(
+            "X-Request-ID", request.header("X-Request-ID") or str(uuid.uuid4())
+        )
         if self.state_file and request.method in ("POST", "DELETE"):
             with self._lock:
                 state_file_io.save(self, self.state_file)

@@ -17,7 +17,7 @@ import re
 from datetime import date
 from urllib.parse import urlencode
 
-from ..redaction import Redactor
+from ..siblings import redaction
 from .faults import FAULTS
 from .server import Response, json_response, tpp_error
 
@@ -85,7 +85,7 @@ def _requests(bank, request):
         limit = int(request.query.get("limit", 100))
     except ValueError:
         limit = 100
-    redact = Redactor()
+    redact = redaction.Redactor()
     entries = [
         {
             "method": entry.method,

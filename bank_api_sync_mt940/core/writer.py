@@ -1,7 +1,7 @@
 """Render statements as SWIFT MT940 text.
 
-The sandbox bank serves its ledger in this format, and the MT940 add-on's
-tests render random statements with it and read them back. It writes what
+The Sandbox Bank serves its ledger in this format, and the MT940 tests
+render random statements with it and read them back with the parser. It writes what
 Polish and German banks write:
 
 - ``layout="polish"``: a 3-digit code then ``^NN`` sub-fields (``separator``
@@ -21,15 +21,14 @@ anywhere (readers concatenate the lines); free text is cut at full width, or
 at a space when the cut would land next to one, so that "a full line
 continues a word, a shorter line ends one" reads it back exactly.
 
-Nothing here imports the MT940 add-on: it is a writer of its own.
+Nothing here imports the parser: a writer of its own, so that reading back
+what it wrote tests the parser against an independent implementation.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-
-from ..model import BOOKED, Transaction
 
 LAYOUTS = ("polish", "german", "mbank", "plain")
 LINE_WIDTH = 65
@@ -368,55 +367,3 @@ def render_bytes(statements, encoding="utf-8", **options):
     """:func:`render` encoded (``"utf-8-sig"`` writes a byte order mark).
     Characters the codec lacks become "?"."""
     return render(statements, **options).encode(encoding, "replace")
-
-
-def _polish_code(code):
-    return code if code and len(code) == 3 and code.isdigit() else None
-
-
-def statement_from_transactions(
-    account: str,
-    currency: str,
-    opening_balance: Decimal,
-    opening_date: date,
-    transactions: Iterable[Transaction],
-    statement_number: int = 1,
-    closing_date: date | None = None,
-) -> StatementData:
-    """A statement of the core model's booked transactions (the sandbox bank's
-    ledger), in booking order."""
-    lines = []
-    for transaction in transactions:
-        if transaction.status != BOOKED:
-            continue
-        booked = transaction.booking_date or transaction.value_date
-        lines.append(
-            StatementLine(
-                value_date=transaction.value_date or booked,
-                entry_date=booked,
-                amount=transaction.amount,
-                type_code="NTRF",
-                customer_reference=(transaction.end_to_end_id or "")[:16] or None,
-                bank_reference=(
-                    transaction.transaction_id or transaction.entry_reference or ""
-                )[:16]
-                or None,
-                details=Details86(
-                    code=_polish_code(transaction.proprietary_code),
-                    title=transaction.remittance or None,
-                    counterparty_name=transaction.counterparty_name,
-                    counterparty_account=transaction.counterparty_iban,
-                    end_to_end_id=transaction.end_to_end_id,
-                ),
-            )
-        )
-    lines.sort(key=lambda line: (line.entry_date, line.value_date))
-    return StatementData(
-        account=account,
-        currency=currency,
-        opening_balance=opening_balance,
-        opening_date=opening_date,
-        lines=tuple(lines),
-        statement_number=statement_number,
-        closing_date=closing_date,
-    )

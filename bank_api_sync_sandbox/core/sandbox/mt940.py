@@ -4,7 +4,7 @@ NextGenPSD2 lets a bank answer ``GET /v1/accounts/{id}/transactions`` in
 MT940 when the client asks for ``text/plain`` (v1.3.11 OpenAPI file,
 response ``OK_200_AccountsTransactions``). The sandbox serves the very ledger
 its JSON answer lists, booked transactions only (pending ones would need
-MT942), rendered by the core's MT940 writer with the Polish ``^NN`` :86:
+MT942), rendered by the MT940 add-on's writer with the Polish ``^NN`` :86:
 layout:
 
 - one statement per day of the window, days without movements included, so
@@ -24,10 +24,10 @@ layout:
 
 import dataclasses
 import hashlib
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
-from ..formats.mt940_writer import render_bytes, statement_from_transactions
+from ..siblings import model, mt940_writer
 from .server import Response, tpp_error
 
 MEDIA_TYPE = "text/plain"
@@ -53,6 +53,58 @@ def bank_reference(transaction_id: str) -> str:
             return compact
     digest = hashlib.sha256(transaction_id.encode()).hexdigest()
     return digest[:_REFERENCE_LENGTH]
+
+
+def _polish_code(code):
+    return code if code and len(code) == 3 and code.isdigit() else None
+
+
+def statement_from_transactions(
+    account: str,
+    currency: str,
+    opening_balance: Decimal,
+    opening_date: date,
+    transactions,
+    statement_number: int = 1,
+    closing_date: date | None = None,
+) -> mt940_writer.StatementData:
+    """The writer's statement of the core model's booked ``transactions``
+    (the ledger's), in booking order."""
+    lines = []
+    for transaction in transactions:
+        if transaction.status != model.BOOKED:
+            continue
+        booked = transaction.booking_date or transaction.value_date
+        lines.append(
+            mt940_writer.StatementLine(
+                value_date=transaction.value_date or booked,
+                entry_date=booked,
+                amount=transaction.amount,
+                type_code="NTRF",
+                customer_reference=(transaction.end_to_end_id or "")[:16] or None,
+                bank_reference=(
+                    transaction.transaction_id or transaction.entry_reference or ""
+                )[:16]
+                or None,
+                details=mt940_writer.Details86(
+                    code=_polish_code(transaction.proprietary_code),
+                    title=transaction.remittance or None,
+                    counterparty_name=transaction.counterparty_name,
+                    counterparty_account=transaction.counterparty_iban,
+                    end_to_end_id=transaction.end_to_end_id,
+                ),
+            )
+        )
+    lines.sort(key=lambda line: (line.entry_date, line.value_date))
+    return mt940_writer.StatementData(
+        account=account,
+        currency=currency,
+        opening_balance=opening_balance,
+        opening_date=opening_date,
+        lines=tuple(lines),
+        statement_number=statement_number,
+        closing_date=closing_date,
+    )
 
 
 def _day_statement(bank, account, day, opening, transactions, available):
@@ -129,5 +181,7 @@ def transactions_response(bank, account, date_from, date_to, status) -> Response
             "MT940 carries booked transactions only: ask for bookingStatus=booked "
             "(pending ones are served as JSON).",
         )
-    body = render_bytes(statements(bank, account, date_from, date_to), layout="polish")
+    body = mt940_writer.render_bytes(
+        statements(bank, account, date_from, date_to), layout="polish"
+    )
     return Response(200, body, content_type=MEDIA_TYPE)

@@ -4,9 +4,10 @@ from unittest.mock import patch
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.bank_api_sync.tests.common_matching import MatchingSetup
+
 from ..models.bank_api_sandbox_invoicer import sandbox_invoice_number
 from .common import SandboxSyncCase
-from .common_matching import MatchingSetup
 
 
 @tagged("post_install", "-at_install")

@@ -1,15 +1,18 @@
 """The sandbox bank's Berlin Group NextGenPSD2 API (AIS) and OAuth2 endpoint.
 
 Checks, in this order, for every API request: fault switches, maintenance
-window (503 + Retry-After), then for ``/v1``: X-Request-ID present, the daily
-request quota (429 ACCESS_EXCEEDED + Retry-After), the bearer token (401
-TOKEN_INVALID / TOKEN_EXPIRED), the consent (401 CONSENT_EXPIRED /
+window (503 + Retry-After), then for ``/v1``: X-Request-ID present, a
+PSU-IP-Address in the IPv4 format the standard gives it (400 FORMAT_ERROR),
+the daily request quota (429 ACCESS_EXCEEDED + Retry-After), the bearer token
+(401 TOKEN_INVALID / TOKEN_EXPIRED; none is asked of a bank without the
+OAuth2 step, ``oauth2=False``), the consent (401 CONSENT_EXPIRED /
 CONSENT_INVALID, 403 CONSENT_UNKNOWN), the request's own parameters (400
 PERIOD_INVALID beyond the history limit) and last frequencyPerDay for
 unattended requests (429 ACCESS_EXCEEDED, see consents.py). The transaction
 list is served as MT940 to a client that asks for ``text/plain`` (mt940.py).
 """
 
+import ipaddress
 import math
 import re
 from datetime import date, timedelta
@@ -52,7 +55,7 @@ def _handle(bank, request) -> Response:
             f"Scheduled maintenance until {end.isoformat()}.",
             {"Retry-After": _seconds_until(bank, end)},
         )
-    if request.path == "/oauth2/token":
+    if request.path == "/oauth2/token" and bank.oauth2:
         if request.method != "POST":
             return tpp_error(405, "SERVICE_INVALID", "Use POST.")
         status, payload = bank.tokens.token_request(
@@ -63,6 +66,11 @@ def _handle(bank, request) -> Response:
         return tpp_error(404, "RESOURCE_UNKNOWN", f"No such endpoint: {request.path}")
     if not request.header("X-Request-ID"):
         return tpp_error(400, "FORMAT_ERROR", "The X-Request-ID header is required.")
+    psu_ip_address = request.header("PSU-IP-Address")
+    if psu_ip_address is not None and not _is_ipv4(psu_ip_address):
+        return tpp_error(
+            400, "FORMAT_ERROR", "PSU-IP-Address must be an IPv4 address (ipv4)."
+        )
     if not bank.quota_take():
         return tpp_error(
             429,
@@ -70,17 +78,25 @@ def _handle(bank, request) -> Response:
             "The daily request quota of this TPP is used up.",
             {"Retry-After": _seconds_until(bank, bank.next_midnight())},
         )
-    authorization = request.header("Authorization")
-    if bank.faults.take("expired_token", request.path) is not None:
-        bank.tokens.expire(authorization)
-    token_error = bank.tokens.check(authorization)
-    if token_error:
-        return tpp_error(401, *token_error)
+    if bank.oauth2:
+        authorization = request.header("Authorization")
+        if bank.faults.take("expired_token", request.path) is not None:
+            bank.tokens.expire(authorization)
+        token_error = bank.tokens.check(authorization)
+        if token_error:
+            return tpp_error(401, *token_error)
     for method, pattern, function in ROUTES:
         match = pattern.match(request.path)
         if match and method == request.method:
             return function(bank, request, *match.groups())
     return tpp_error(404, "RESOURCE_UNKNOWN", f"No such endpoint: {request.path}")
+
+
+def _is_ipv4(value: str) -> bool:
+    try:
+        return ipaddress.ip_address(value.strip()).version == 4
+    except ValueError:
+        return False
 
 
 def _seconds_until(bank, moment) -> int:
@@ -112,12 +128,9 @@ def _transport_fault(bank, request):
         return tpp_error(500, "INTERNAL_SERVER_ERROR", "Something broke.")
     options = faults.take("http_429", path)
     if options is not None:
-        return tpp_error(
-            429,
-            "ACCESS_EXCEEDED",
-            "Too many requests.",
-            {"Retry-After": int(options.get("retry_after", 1))},
-        )
+        retry_after = options.get("retry_after", 1)
+        headers = {} if retry_after is None else {"Retry-After": int(retry_after)}
+        return tpp_error(429, "ACCESS_EXCEEDED", "Too many requests.", headers)
     if faults.take("malformed_json", path) is not None:
         return Response(200, b'{"transactions": {"booked": [{"transactionId": "')
     if faults.take("leak_secrets", path) is not None:
@@ -135,6 +148,10 @@ def _transport_fault(bank, request):
 
 @route("POST", "/v1/consents")
 def create_consent(bank, request):
+    if not request.header("PSU-IP-Address"):
+        # Mandatory here, even for a consent created without the PSU: the
+        # TPP then sends the address it calls from.
+        return tpp_error(400, "FORMAT_ERROR", "The PSU-IP-Address header is required.")
     try:
         body = request.json()
     except ValueError:

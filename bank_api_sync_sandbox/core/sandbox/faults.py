@@ -16,7 +16,7 @@ FAULTS = {
     "http_503": "answer 503 SERVICE_UNAVAILABLE (with Retry-After when the "
     "`retry_after` option is given)",
     "http_429": "answer 429 ACCESS_EXCEEDED with Retry-After: `retry_after` "
-    "(default 1) seconds",
+    "(default 1) seconds; without Retry-After when `retry_after` is null",
     "maintenance": "answer 503 with a long Retry-After (`retry_after`, default 3600)",
     "malformed_json": "answer 200 with a truncated JSON body",
     "connection_reset": "close the connection without answering",

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from odoo import Command, api, models
 
+from ..core.sandbox.embedded import embedded_sandbox
 from ..core.sandbox.ledger import COMPANY_NIP
 
 # Our invoice numbers as the Sandbox Bank's customers write them:
@@ -172,8 +173,6 @@ class BankApiSandboxInvoicer(models.AbstractModel):
     def _demo_invoice_and_match(self, connection_id):
         """Demo data: a bank fee model, invoices for the embedded Sandbox
         Bank's customer payments, then Match Now on the connection's lines."""
-        from ..core.sandbox.embedded import embedded_sandbox
-
         connection = self.env["bank.api.connection"].browse(connection_id)
         self._demo_fee_model(connection.company_id)
         accounts = connection.account_ids.filtered("journal_id")

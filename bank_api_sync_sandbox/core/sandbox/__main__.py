@@ -1,6 +1,6 @@
 """Command line: serve the sandbox bank until Ctrl+C.
 
-python -m odoo.addons.bank_api_sync.core.sandbox --port 8070 --seed 7
+python -m odoo.addons.bank_api_sync_sandbox.core.sandbox --port 8070 --seed 7
 """
 
 import argparse
@@ -26,6 +26,11 @@ def main(argv=None) -> int:
     parser.add_argument("--daily-quota", type=int, default=None, help="requests a day")
     parser.add_argument("--client-id", default=DEFAULT_CLIENT_ID)
     parser.add_argument("--client-secret", default=DEFAULT_CLIENT_SECRET)
+    parser.add_argument(
+        "--no-oauth2",
+        action="store_true",
+        help="no OAuth2 step: no token endpoint, no bearer token asked",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
@@ -39,14 +44,20 @@ def main(argv=None) -> int:
         daily_quota=args.daily_quota,
         client_id=args.client_id,
         client_secret=args.client_secret,
+        oauth2=not args.no_oauth2,
     )
     bank.bind()  # first, so that the printed URL carries the real port (--port 0)
     accounts = ", ".join(
         f"{a.resource_id} {a.iban} {a.currency}" for a in bank.accounts.values()
     )
+    token = (
+        f"OAuth2 token: POST {bank.url}/oauth2/token, client_id {args.client_id}"
+        if bank.oauth2
+        else "no OAuth2 step: no token endpoint, no bearer token asked"
+    )
     sys.stdout.write(
         f"Sandbox bank listening on {bank.url} (seed {bank.seed})\n"
-        f"  OAuth2 token: POST {bank.url}/oauth2/token, client_id {args.client_id}\n"
+        f"  {token}\n"
         f"  accounts: {accounts}\n"
         f"  admin: {bank.url}/sandbox\n"
     )
