@@ -16,6 +16,7 @@ class BankApiConnection(models.Model):
         "whose API answers in MT940 (a Berlin Group bank may).",
     )
     mt940_delivery_available = fields.Boolean(
+        string="MT940 Delivery Available",
         compute="_compute_mt940_delivery_available",
         help="The provider's client can fetch statements as MT940.",
     )
