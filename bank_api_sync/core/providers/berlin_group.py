@@ -37,6 +37,7 @@ Headers as the v1.3.11 OpenAPI file of the standard asks them:
 """
 
 import codecs
+import functools
 import ipaddress
 import logging
 import socket
@@ -224,14 +225,15 @@ class BerlinGroupClient(BankClient):
         headers = {}
         if settings.user_present:
             headers["PSU-IP-Address"] = (
-                ipv4_header_value(settings.psu_ip_address) or self._own_ipv4()
+                ipv4_header_value(settings.psu_ip_address) or self._own_ipv4
             )
             if settings.psu_user_agent:
                 headers["PSU-User-Agent"] = settings.psu_user_agent
         elif mandatory:
-            headers["PSU-IP-Address"] = self._own_ipv4()
+            headers["PSU-IP-Address"] = self._own_ipv4
         return {name: value for name, value in headers.items() if value}
 
+    @functools.cached_property
     def _own_ipv4(self) -> str | None:
         """The IPv4 address we call the bank from (see ``tpp_ip_address``)."""
         configured = ipv4_header_value(self.option("tpp_ip_address"))
