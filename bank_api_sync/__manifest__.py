@@ -14,6 +14,8 @@
         "security/bank_api_matching_security.xml",
         "views/bank_api_sync_period_views.xml",
         "views/bank_api_connection_views.xml",
+        "views/bank_api_connection_berlin_group_views.xml",
+        "views/bank_api_connection_polishapi_views.xml",
         "views/bank_api_sync_log_views.xml",
         "views/bank_api_usage_views.xml",
         "views/bank_api_pending_transaction_views.xml",
@@ -30,10 +32,7 @@
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
     ],
-    "demo": [
-        "demo/bank_api_connection_demo.xml",
-        "demo/bank_api_matching_demo.xml",
-    ],
+    "demo": ["demo/res_users_demo.xml"],
     "assets": {
         "web.assets_tests": ["bank_api_sync/static/tests/tours/*.js"],
     },

@@ -14,7 +14,9 @@ every call:
   timeouts, connection errors and HTTP 500/502/503/504;
 * ``Retry-After`` on 429 and 503: honoured by waiting when it is at most
   ``retry_after_cap`` seconds, otherwise ``RateLimited`` (429) or
-  ``MaintenanceWindow`` (503) with ``retry_at``;
+  ``MaintenanceWindow`` (503) with ``retry_at``; a 429 that outlives the
+  retries without saying when gives ``retry_at`` = now + ``RATE_LIMIT_PAUSE``
+  (the bank asked us to slow down: the next run waits for it);
 * a ``CallRecord`` per attempt in ``calls`` (the client's usage ledger);
 * redaction of secrets in every log line and exception message.
 
@@ -50,6 +52,9 @@ from .redaction import Redactor
 _logger = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
+# How long to leave a bank alone that answered 429 without Retry-After, after
+# the retries: one period of the scheduled sync.
+RATE_LIMIT_PAUSE = timedelta(minutes=15)
 
 
 def utcnow() -> datetime:
@@ -305,6 +310,8 @@ class BankHttp:
                 attempt += 1
                 continue
             retry_at = now + timedelta(seconds=retry_after) if retry_after else None
+            if status == 429 and retry_at is None:
+                retry_at = now + RATE_LIMIT_PAUSE
             message = self.redact(
                 f"{summary} after {attempt + 1} attempt(s)"
                 + (f": {text}" if text else "")

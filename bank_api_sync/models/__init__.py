@@ -1,4 +1,6 @@
 from . import bank_api_connection
+from . import bank_api_connection_berlin_group
+from . import bank_api_connection_polishapi
 from . import bank_api_account
 from . import bank_api_pending_transaction
 from . import bank_api_sync_log
@@ -19,4 +21,3 @@ from . import bank_api_reconciler
 from . import bank_api_matcher
 from . import bank_api_automation_kpi
 from . import bank_api_overdue_receivable
-from . import bank_api_sandbox_invoicer

@@ -6,9 +6,11 @@ from odoo.exceptions import UserError
 from odoo.tools import config
 
 from ..core import errors as core_errors
+from ..core.budget import CallBudget
 from ..core.crypto import SecretBox
 from ..core.model import Tokens
-from ..core.providers.base import ConnectionSettings
+from ..core.providers import ConnectionSettings
+from ..core.providers import registry as provider_registry
 
 ENCRYPTION_KEY_OPTION = "bank_api_sync_encryption_key"
 ENCRYPTION_KEY_ENV = "BANK_API_SYNC_ENCRYPTION_KEY"
@@ -21,7 +23,21 @@ def _aware(moment):
 
 
 class BankApiConnection(models.Model):
-    """A company's link to one bank API (or aggregator) and its accounts."""
+    """A company's link to one bank API (or aggregator) and its accounts.
+
+    Providers plug in as Odoo's payment providers do: an add-on (or a model
+    file of this one, for the open standards) adds its code to ``provider``
+    with ``selection_add``, registers its core client under that code, adds
+    its own ``<code>_*`` fields on a form page of its own, and overrides the
+    hooks below, each override opening with
+    ``if self.provider != "<code>": return super()...``:
+
+    * ``_provider_options()``: its settings for its client (``OPTIONS``);
+    * ``_resolved_base_url()``: the API root when it is not ``base_url``.
+
+    Nothing here names a provider; what a client can do is asked of its
+    class (``_client_class()``), e.g. the statement formats it delivers.
+    """
 
     _name = "bank.api.connection"
     _description = "Bank API Connection"
@@ -32,13 +48,8 @@ class BankApiConnection(models.Model):
     name = fields.Char(required=True, tracking=True)
     active = fields.Boolean(default=True)
     provider = fields.Selection(
-        selection=[
-            ("sandbox", "Sandbox Bank"),
-            ("berlin_group", "Berlin Group NextGenPSD2"),
-            ("polishapi", "PolishAPI"),
-        ],
+        selection=[],
         required=True,
-        default="sandbox",
         tracking=True,
         help="The bank API (or aggregator) this connection talks to.",
     )
@@ -82,15 +93,8 @@ class BankApiConnection(models.Model):
     )
 
     # -- Where and who: the provider's endpoint and our client identity --
-    base_url = fields.Char(
-        string="API URL",
-        help="The bank's API root. Empty for the Sandbox Bank: the embedded "
-        "sandbox started by Odoo itself is used.",
-    )
+    base_url = fields.Char(string="API URL", help="The bank's API root.")
     client_id = fields.Char(string="Client ID", copy=False)
-    tpp_id = fields.Char(
-        string="TPP ID", help="PolishAPI: your third-party provider identifier."
-    )
     # Write-only in the UI: reads always come back empty.
     client_secret = fields.Char(
         compute="_compute_secret_inputs",
@@ -257,7 +261,9 @@ class BankApiConnection(models.Model):
             valid_until = fields.Date.context_today(self) + timedelta(
                 days=max(self.consent_days - 1, 1)
             )
-            consent = client.create_consent(valid_until, self.frequency_per_day)
+            consent = client.start_authorization(
+                self._consent_return_url(), None, valid_until, self.frequency_per_day
+            )
             self._store_consent(consent)
             if consent.status != "valid":
                 self._save_client_state(client)
@@ -433,6 +439,25 @@ class BankApiConnection(models.Model):
         except core_errors.BankApiError as error:
             raise UserError(str(error)) from None
 
+    def _client_class(self):
+        """The core client class of the connection's provider (ask it what
+        the provider can do)."""
+        self.ensure_one()
+        return provider_registry.client_class(self.provider)
+
+    def _provider_options(self):
+        """The provider's own settings for its client (its ``OPTIONS``);
+        each provider overrides this for its code."""
+        self.ensure_one()
+        return {}
+
+    def _consent_return_url(self):
+        """Where the bank sends the customer back after its consent page:
+        this connection's form, where Check Consent completes it."""
+        self.ensure_one()
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
+        return f"{base}/odoo/bank-connections/{self.id}"
+
     def _client_settings(self, user_present=False, psu=None):
         """The core's view of this connection, secrets decrypted (never logged)."""
         self.ensure_one()
@@ -452,19 +477,15 @@ class BankApiConnection(models.Model):
             tokens=tokens,
             psu_ip_address=psu.get("ip") or ("127.0.0.1" if user_present else None),
             psu_user_agent=psu.get("user_agent"),
+            tpp_redirect_uri=self._consent_return_url(),
             max_history_days=self.max_history_days,
             maintenance_windows=self._parse_maintenance_windows(),
-            tpp_id=self.tpp_id or None,
+            options=self._provider_options(),
         )
 
     def _resolved_base_url(self):
-        if self.provider == "sandbox" and not self.base_url:
-            from ..core.sandbox.embedded import embedded_sandbox_url
-
-            state_file = os.path.join(
-                config["data_dir"], "bank_api_sync", "sandbox-bank.json"
-            )
-            return embedded_sandbox_url(state_file)
+        """The API root the client calls; a provider that knows its own
+        (an aggregator's fixed URL, an embedded bank) overrides this."""
         if not self.base_url:
             raise UserError(
                 self.env._("Set the API URL of connection %(name)s.", name=self.name)
@@ -472,8 +493,6 @@ class BankApiConnection(models.Model):
         return self.base_url
 
     def _call_budget(self):
-        from ..core.budget import CallBudget
-
         return CallBudget(
             daily_limit=self.daily_call_limit or None,
             min_interval=self.min_call_interval,
@@ -483,9 +502,7 @@ class BankApiConnection(models.Model):
         )
 
     def _build_client(self, user_present=False, psu=None):
-        from ..core.providers import build_client
-
-        return build_client(
+        return provider_registry.build_client(
             self._client_settings(user_present=user_present, psu=psu),
             self._call_budget(),
         )

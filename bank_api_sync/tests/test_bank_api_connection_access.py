@@ -24,7 +24,11 @@ class TestBankApiConnectionAccess(BankApiSyncCase):
     def test_account_manager_manages_connections(self):
         connections = self.env["bank.api.connection"].with_user(self.account_manager)
         created = connections.create(
-            {"name": "Second Bank", "environment": "production"}
+            {
+                "name": "Second Bank",
+                "provider": "polishapi",
+                "environment": "production",
+            }
         )
         self.assertEqual(created.state, "draft")
         self.assertEqual(created.company_id, self.company)
@@ -39,7 +43,11 @@ class TestBankApiConnectionAccess(BankApiSyncCase):
     def test_connections_of_another_company_stay_invisible(self):
         other_company = self.env["res.company"].create({"name": "Other Company"})
         foreign = self.env["bank.api.connection"].create(
-            {"name": "Foreign Bank", "company_id": other_company.id}
+            {
+                "name": "Foreign Bank",
+                "provider": "berlin_group",
+                "company_id": other_company.id,
+            }
         )
         visible = (
             self.env["bank.api.connection"]

@@ -1,6 +1,6 @@
 from odoo.tests import HttpCase, tagged
 
-from .common import BankApiSyncCase, SandboxSyncCase
+from .common import BankApiSyncCase
 from .common_matching import BankApiMatchingCase
 
 
@@ -17,31 +17,6 @@ class TestBankApiConnectionUi(HttpCase, BankApiSyncCase):
             "bank_api_sync_connection_readonly",
             login="bas_accountant",
         )
-
-
-@tagged("post_install", "-at_install")
-class TestDashboardSyncNow(HttpCase, SandboxSyncCase):
-    frozen_at = None  # the browser and its session live in real time
-
-    def test_sync_now_on_the_bank_journal_card_imports_the_lines(self):
-        journal = self.accounts[0].journal_id
-        self.start_tour(
-            "/odoo/action-account.open_account_journal_dashboard_kanban",
-            "bank_api_sync_dashboard_sync_now",
-            login="bas_account_manager",
-        )
-        self.assertTrue(self.imported(self.accounts[0]))
-        log = self.connection.log_ids[:1]
-        self.assertEqual((log.trigger, log.user_present), ("manual", True))
-        self.assertEqual(
-            {
-                r.header("PSU-IP-Address")
-                for r in self.bank.request_log
-                if "/v1/accounts/" in r.path
-            },
-            {"127.0.0.1"},
-        )
-        self.assertEqual(journal.bank_statements_source, "bank_api_sync")
 
 
 @tagged("post_install", "-at_install")

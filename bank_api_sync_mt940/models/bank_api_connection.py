@@ -1,9 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-# Providers whose client can fetch MT940 (``get_mt940_statements``).
-MT940_PROVIDERS = ("sandbox", "berlin_group")
-
 
 class BankApiConnection(models.Model):
     _inherit = "bank.api.connection"
@@ -16,15 +13,27 @@ class BankApiConnection(models.Model):
         help="How the bank's API delivers transactions. JSON: its own format, "
         "booked and pending transactions. MT940: the bank's MT940 statements, "
         "booked transactions only, read like imported MT940 files; for banks "
-        "whose Berlin Group API answers in MT940 (and the Sandbox Bank).",
+        "whose API answers in MT940 (a Berlin Group bank may).",
     )
+    mt940_delivery_available = fields.Boolean(
+        string="MT940 Delivery Available",
+        compute="_compute_mt940_delivery_available",
+        help="The provider's client can fetch statements as MT940.",
+    )
+
+    @api.depends("provider")
+    def _compute_mt940_delivery_available(self):
+        for connection in self:
+            connection.mt940_delivery_available = bool(
+                connection.provider
+            ) and "mt940" in (connection._client_class().statement_formats)
 
     @api.constrains("statement_format", "provider")
     def _check_statement_format(self):
         for connection in self:
             if (
                 connection.statement_format == "mt940"
-                and connection.provider not in MT940_PROVIDERS
+                and not connection.mt940_delivery_available
             ):
                 raise ValidationError(
                     self.env._(

@@ -1,3 +1,2 @@
-from . import test_mt940_api_delivery
 from . import test_mt940_import
 from . import test_mt940_journal_settings

@@ -7,13 +7,12 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
-from odoo.addons.bank_api_sync.core.formats.mt940_writer import (
+from ..core.writer import (
     Details86,
     StatementData,
     StatementLine,
     render_bytes,
 )
-
 from .common import Mt940ImportCase
 
 # Per sample (tests/samples/README.md): the journal's account and currency,

@@ -10,7 +10,7 @@ class TestWebhookEvent(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.connection = cls.env["bank.api.connection"].create(
-            {"name": "Push Bank", "webhook_enabled": True}
+            {"name": "Push Bank", "provider": "berlin_group", "webhook_enabled": True}
         )
 
     def test_a_delivery_is_stored_once_per_connection(self):

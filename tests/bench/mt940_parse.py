@@ -44,13 +44,13 @@ for _addon in ("bank_api_sync", "bank_api_sync_mt940"):
 
 import mt940  # noqa: E402
 
-from bank_api_sync.core.formats.mt940_writer import (  # noqa: E402
+from bank_api_sync_mt940.core.parser import iter_statements  # noqa: E402
+from bank_api_sync_mt940.core.writer import (  # noqa: E402
     Details86,
     StatementData,
     StatementLine,
     render_bytes,
 )
-from bank_api_sync_mt940.core.parser import iter_statements  # noqa: E402
 
 ACCOUNT = "PL61109010140000071219812874"
 PER_STATEMENT = 50

@@ -10,7 +10,8 @@ lower bound: the table shows the exact count, the same for every
 contender). The bank's clock is pinned at the start of the run. Then, in the
 same run, on the same transactions, each into its own bank journal of a
 fresh database (a clone of the project's template with ``account``,
-``bank_api_sync``, OCA's ``account_statement_import_online`` and the
+``bank_api_sync``, ``bank_api_sync_sandbox`` (with ``bank_api_sync_mt940``,
+which it depends on), OCA's ``account_statement_import_online`` and the
 bench-only provider ``bas_bench_oca_sandbox`` installed; a company in PLN,
 Europe/Warsaw, with partners owning the counterparties' IBANs):
 
@@ -62,12 +63,14 @@ sys.path.insert(0, str(REPO_ROOT / "setup"))
 
 import odoo_env  # noqa: E402
 
-# The add-on's plain-Python core without its Odoo glue (as tests/conftest.py
-# does): the parent process never imports Odoo.
-if "bank_api_sync" not in sys.modules:
-    _package = types.ModuleType("bank_api_sync")
-    _package.__path__ = [str(REPO_ROOT / "bank_api_sync")]
-    sys.modules["bank_api_sync"] = _package
+# The add-ons' plain-Python cores without their Odoo glue (as
+# tests/conftest.py does): the parent process never imports Odoo.
+ADDONS = ("bank_api_sync", "bank_api_sync_mt940", "bank_api_sync_sandbox")
+for _addon in ADDONS:
+    if _addon not in sys.modules:
+        _package = types.ModuleType(_addon)
+        _package.__path__ = [str(REPO_ROOT / _addon)]
+        sys.modules[_addon] = _package
 
 DEFAULT_SIZES = (10_000, 50_000)
 QUICK_SIZES = (1_000, 2_000)
@@ -86,8 +89,8 @@ WINDOW_DAYS = 75  # the volume is sized so that N arrives in about this many day
 PAGE_SIZE = 250  # transactions per page of the bank's API
 CREATE_BATCH = 500  # raw create: lines per create() call, as our importer
 TZ = "Europe/Warsaw"
-BENCH_MODULES = ("bank_api_sync", "account_statement_import_online")
-BENCH_MODULES += ("bas_bench_oca_sandbox",)
+BENCH_MODULES = ("bank_api_sync", "bank_api_sync_sandbox")
+BENCH_MODULES += ("account_statement_import_online", "bas_bench_oca_sandbox")
 PROFILE_DIR = REPO_ROOT / "var" / "bench"
 # Statement lines the company already has before the contenders run (see
 # child_history): about 20 a day over the bank's 90 days of history.
@@ -106,7 +109,7 @@ def addons_path():
 def make_bank(spec, seed=SEED):
     """The spec's Sandbox Bank (not started): same seed, volume and clock give
     the same ledger in every process."""
-    from bank_api_sync.core.sandbox import DEFAULT_ACCOUNTS, SandboxBank
+    from bank_api_sync_sandbox.core.sandbox import DEFAULT_ACCOUNTS, SandboxBank
 
     account = next(a for a in DEFAULT_ACCOUNTS if a.resource_id == RESOURCE_ID)
     pinned = datetime.fromisoformat(spec["now"])
@@ -141,21 +144,23 @@ def choose_window(bank, size):
 
 
 def snapshot_addon(run_dir):
-    """Copy the add-on for this run: every process of the run (hours long)
+    """Copy the add-ons for this run: every process of the run (hours long)
     loads the same code, whatever is edited in the tree meanwhile."""
     shutil.rmtree(run_dir, ignore_errors=True)
-    shutil.copytree(
-        REPO_ROOT / "bank_api_sync",
-        run_dir / "bank_api_sync",
-        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
-    )
+    for addon in ADDONS:
+        shutil.copytree(
+            REPO_ROOT / addon,
+            run_dir / addon,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+        )
     use_snapshot(run_dir)
 
 
 def use_snapshot(run_dir, odoo_addons=None):
-    sys.modules["bank_api_sync"].__path__ = [str(run_dir / "bank_api_sync")]
+    for addon in ADDONS:
+        sys.modules[addon].__path__ = [str(run_dir / addon)]
     if odoo_addons is not None:
-        # The venv links odoo.addons.bank_api_sync to the working tree, and
+        # The venv links odoo.addons.bank_api_sync* to the working tree, and
         # its folder comes before any addons path: the copy goes first.
         odoo_addons.__path__.insert(0, str(run_dir))
 
@@ -189,7 +194,10 @@ def vacuum(database, command="VACUUM ANALYZE"):
 
 
 def bench_size(base_db, run_dir, size, contenders, profile, keep_db):
-    from bank_api_sync.core.sandbox import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+    from bank_api_sync_sandbox.core.sandbox import (
+        DEFAULT_CLIENT_ID,
+        DEFAULT_CLIENT_SECRET,
+    )
 
     database = f"{base_db}_{size}"
     odoo_env.drop_database(database)

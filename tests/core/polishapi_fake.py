@@ -1,9 +1,14 @@
 """A small fake PolishAPI bank for the client tests (real HTTP, not a test module).
 
-Speaks the PolishAPI envelope: every call a POST of JSON with a
-``requestHeader``; checks that X-REQUEST-ID equals ``requestHeader.requestId``
-(a UUID version 1) and that the bearer token of the Authorization header is
-the one in ``requestHeader.token``. Its data come from the sandbox ledger.
+Speaks PolishAPI 2.1.1 as its published Swagger file describes it (paths
+``/v2_1_1.1/{service}/v2_1_1.1/{operation}``): every call a POST of JSON with
+a ``requestHeader``, except ``deleteConsent``, whose body is the consent id
+alone (``DeleteConsentRequest``) and which takes no access token; checks that
+X-REQUEST-ID equals ``requestHeader.requestId`` (a UUID version 1), that the
+bearer token of the Authorization header is the one in
+``requestHeader.token``, and the fields the specification requires of the
+requests it serves. Its data come from the sandbox ledger: booked and pending
+movements, and a hold (``HoldInfo``) for each pending debit.
 """
 
 import json
@@ -13,11 +18,20 @@ import uuid
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from bank_api_sync.core.sandbox.ledger import DEFAULT_ACCOUNTS, Ledger
+from bank_api_sync_sandbox.core.sandbox.ledger import DEFAULT_ACCOUNTS, Ledger
+
+# Fields the specification requires of the requests served here, beside the
+# requestHeader (AccountInfoRequest, TransactionInfoRequest, HoldRequest).
+REQUIRED = {
+    "getAccount": ("accountNumber",),
+    "getTransactionsDone": ("accountNumber",),
+    "getTransactionsPending": ("accountNumber",),
+    "getHolds": ("accountNumber",),
+}
 
 
 class FakePolishApi:
-    def __init__(self, clock, version="v3_0.1", seed=4, per_day=3):
+    def __init__(self, clock, version="v2_1_1.1", seed=4, per_day=3):
         self.clock = clock
         self.version = version
         today = clock().date()
@@ -28,6 +42,8 @@ class FakePolishApi:
         self.access = {}  # token -> expires at
         self.refresh = set()
         self.codes = {}  # authorisation code -> consent id
+        self.consents = {}  # access token -> consent id
+        self.deleted = set()  # consent ids
         self.requests = []  # (operation, headers, body)
         self.expire_next_token = False
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -56,8 +72,10 @@ class FakePolishApi:
     # -- answers ---------------------------------------------------------------
 
     def answer(self, operation, headers, body):
-        header = body.get("requestHeader") or {}
         request_id = headers.get("X-REQUEST-ID")
+        if operation == "deleteConsent":
+            return self.delete_consent(request_id, headers, body)
+        header = body.get("requestHeader") or {}
         if request_id != header.get("requestId") or uuid.UUID(request_id).version != 1:
             return 400, {"code": "INVALID_REQUEST_ID", "message": "requestId"}
         response_header = {"requestId": request_id, "sendDate": "2026-11-18T10:00:00"}
@@ -75,9 +93,18 @@ class FakePolishApi:
                 "code": "TOKEN_EXPIRED",
                 "message": "Token expired",
             }
+        if self.consents.get(token) in self.deleted:
+            return 403, {
+                "responseHeader": response_header,
+                "code": "CONSENT_DELETED",
+                "message": "The consent was deleted",
+            }
         handler = getattr(self, f"op_{operation}", None)
         if handler is None:
             return 404, {"code": "NOT_FOUND", "message": operation}
+        missing = [name for name in REQUIRED.get(operation, ()) if name not in body]
+        if missing:
+            return 400, {"code": "INVALID_REQUEST", "message": ", ".join(missing)}
         return 200, {"responseHeader": response_header, **handler(body)}
 
     def authorisation(self, operation, body, response_header):
@@ -103,6 +130,7 @@ class FakePolishApi:
             "pl-rt-" + secrets.token_hex(8),
         )
         self.access[access] = self.clock() + timedelta(seconds=600)
+        self.consents[access] = consent_id
         self.refresh.add(refresh)
         return 200, {
             "responseHeader": response_header,
@@ -117,6 +145,16 @@ class FakePolishApi:
                 "throttlingPolicy": "psd2Regulatory",
             },
         }
+
+    def delete_consent(self, request_id, headers, body):
+        """deleteConsent: ``DeleteConsentRequest`` requires ``consentId``
+        (nothing else is defined); the answer is 204 without a body."""
+        if not request_id or uuid.UUID(request_id).version != 1:
+            return 400, {"code": "INVALID_REQUEST_ID", "message": "X-REQUEST-ID"}
+        if set(body) != {"consentId"}:
+            return 400, {"code": "INVALID_REQUEST", "message": sorted(body)}
+        self.deleted.add(body["consentId"])
+        return 204, None
 
     @staticmethod
     def page(items, body):
@@ -203,6 +241,33 @@ class FakePolishApi:
         chunk, info = self.page([self.item(m, False) for m in movements], body)
         return {"transactions": chunk, "pageInfo": info}
 
+    def op_getHolds(self, body):
+        """Holds are filtered on the transaction date (booking dates are
+        ignored for holds, says the specification)."""
+        account = self.accounts[body["accountNumber"]]
+        movements = self.ledger.pending(
+            account.resource_id,
+            self.today(),
+            date.fromisoformat(body["transactionDateFrom"]),
+            date.fromisoformat(body["transactionDateTo"]),
+        )
+        holds = [
+            {
+                "itemId": f"hold-{m.pending_id}",
+                "amount": f"{abs(m.amount)}",
+                "currency": m.currency,
+                "description": m.remittance,
+                "transactionType": "CARD",
+                "tradeDate": f"{m.day}T12:00:00",
+                "holdExpirationDate": f"{m.day + timedelta(days=7)}T12:00:00",
+                "recipient": {"nameAddress": {"value": [m.counterparty_name]}},
+            }
+            for m in movements
+            if m.amount < 0
+        ]
+        chunk, info = self.page(holds, body)
+        return {"holds": chunk, "pageInfo": info}
+
 
 def _handler(fake):
     class Handler(BaseHTTPRequestHandler):
@@ -220,9 +285,10 @@ def _handler(fake):
             operation = parts[3] if len(parts) == 4 and parts[:3] == expected else "?"
             fake.requests.append((operation, dict(self.headers.items()), body))
             status, payload = fake.answer(operation, self.headers, body)
-            data = json.dumps(payload).encode()
+            data = json.dumps(payload).encode() if payload is not None else b""
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            if data:
+                self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)

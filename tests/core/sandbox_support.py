@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 from bank_api_sync.core.budget import CallBudget
 from bank_api_sync.core.providers import ConnectionSettings, build_client
-from bank_api_sync.core.sandbox import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+from bank_api_sync_sandbox.core.sandbox import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 
 # A Wednesday, so that the last days of the ledger are working days.
 START = datetime(2026, 11, 18, 10, 0, tzinfo=timezone.utc)

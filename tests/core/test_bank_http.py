@@ -13,8 +13,8 @@ from bank_api_sync.core.errors import (
     QuotaExceeded,
     RateLimited,
 )
-from bank_api_sync.core.http import BankHttp, parse_retry_after
-from bank_api_sync.core.sandbox import SandboxBank
+from bank_api_sync.core.http import RATE_LIMIT_PAUSE, BankHttp, parse_retry_after
+from bank_api_sync_sandbox.core.sandbox import SandboxBank
 
 from .sandbox_support import Clock, sandbox_settings
 
@@ -107,6 +107,17 @@ def test_a_long_retry_after_raises_with_the_moment_to_come_back(bank, clock, sle
         token_call(http, bank)
     assert caught.value.retry_at == clock() + timedelta(hours=1)
     assert sleeps == [] and len(bank.request_log) == 2  # no retry of either
+
+
+def test_a_429_without_retry_after_still_says_when_to_come_back(bank, clock, sleeps):
+    http = make_http(bank, clock, sleeps, max_retries=2)
+    bank.set_fault("http_429", times=3, retry_after=None)
+    with pytest.raises(RateLimited) as caught:
+        token_call(http, bank)
+    assert [entry.status for entry in bank.request_log] == [429, 429, 429]
+    assert sleeps == [0.75, 1.25]  # the usual backoff between the attempts
+    assert caught.value.retry_at == clock() + RATE_LIMIT_PAUSE
+    assert timedelta(minutes=1) <= RATE_LIMIT_PAUSE
 
 
 def test_configured_maintenance_windows_are_checked_before_calling(bank, clock, sleeps):

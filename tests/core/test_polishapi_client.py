@@ -1,13 +1,17 @@
 """The PolishAPI client against a fake PolishAPI bank, over real HTTP."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 
 from bank_api_sync.core.budget import CallBudget
-from bank_api_sync.core.errors import AuthenticationError, BankResponseError
+from bank_api_sync.core.errors import (
+    AuthenticationError,
+    BankResponseError,
+    ConsentError,
+)
 from bank_api_sync.core.providers import ConnectionSettings, build_client
 from bank_api_sync.core.providers.polishapi import parse_item
 
@@ -26,17 +30,19 @@ def fake(clock):
         yield fake
 
 
-def make_client(fake, clock, **overrides):
-    settings = ConnectionSettings(
-        provider="polishapi",
-        base_url=fake.url,
-        client_id="tpp-client",
-        tpp_id="PSDPL-KNF-0000001",
-        tpp_redirect_uri="https://odoo.test/polishapi/callback",
-        page_size=4,
-        max_window_days=31,
+def make_client(fake, clock, options=None, **overrides):
+    options = options or {}
+    values = {
+        "provider": "polishapi",
+        "base_url": fake.url,
+        "client_id": "tpp-client",
+        "tpp_redirect_uri": "https://odoo.test/polishapi/callback",
+        "page_size": 4,
+        "max_window_days": 31,
+        "options": {"tpp_id": "PSDPL-KNF-0000001", **options},
         **overrides,
-    )
+    }
+    settings = ConnectionSettings(**values)
     return build_client(settings, CallBudget(None), clock=clock, sleep=lambda s: None)
 
 
@@ -175,3 +181,101 @@ def test_odd_items_are_reported_with_their_place():
         )
     with pytest.raises(BankResponseError, match="transactionCategory"):
         parse_item({**item, "transactionCategory": "X"}, "booked", "PLN", "here")
+
+
+def test_paths_are_those_of_the_published_2_1_1_specification(fake, clock):
+    client, _consent = authorised_client(fake, clock)
+    client.list_accounts()
+    assert {operation for operation, _headers, _body in fake.requests} == {
+        "authorize",
+        "token",
+        "getAccounts",
+        "getAccount",
+    }
+    assert client.path("accounts", "getHolds") == (
+        "/v2_1_1.1/accounts/v2_1_1.1/getHolds"
+    )
+
+
+def test_the_version_is_a_setting(clock):
+    with FakePolishApi(clock, version="v3_0") as fake:
+        client, _consent = authorised_client(fake, clock, options={"version": "v3_0"})
+        assert len(client.list_accounts()) == 2
+        assert "?" not in {operation for operation, _h, _b in fake.requests}
+
+
+def test_date_times_carry_their_time_zone(fake, clock):
+    client, consent = authorised_client(fake, clock)
+    (authorize,) = fake.bodies("authorize")
+    end = datetime.fromisoformat(authorize["scope_details"]["scopeTimeLimit"])
+    assert end == datetime.combine(consent.valid_until, time(23, 59, 59), timezone.utc)
+    assert end.utcoffset() == timedelta(0)
+    sent = datetime.fromisoformat(authorize["requestHeader"]["sendDate"])
+    assert sent == clock() and sent.tzinfo is not None
+
+
+def test_delete_consent_sends_the_consent_id_alone(fake, clock):
+    client, consent = authorised_client(fake, clock)
+    fake.requests.clear()
+    client.delete_consent()
+    ((operation, headers, body),) = fake.requests
+    headers = {name.lower(): value for name, value in headers.items()}
+    assert operation == "deleteConsent"
+    assert body == {"consentId": consent.consent_id}
+    assert "authorization" not in headers
+    assert uuid.UUID(headers["x-request-id"]).version == 1
+    with pytest.raises(ConsentError):
+        client.list_accounts()
+
+
+def test_holds_are_pending_debits_across_pages_and_windows(clock):
+    with FakePolishApi(clock, seed=5, per_day=10) as fake:
+        client, _consent = authorised_client(fake, clock, page_size=2)
+        check_holds(fake, client)
+
+
+def check_holds(fake, client):
+    details = fake.bodies("authorize")[0]["scope_details"]["privilegeList"][0]
+    assert details["ais:getHolds"]["maxAllowedHistoryLong"] == 90
+    pln = client.list_accounts()[0]
+    start = fake.today() - timedelta(days=45)
+    holds = list(client.iter_holds(pln, start, fake.today()))
+    debits = [
+        m
+        for m in fake.ledger.pending("acc-pln", fake.today(), start, fake.today())
+        if m.amount < 0
+    ]
+    assert debits, "the ledger has pending debits"
+    assert [h.transaction_id for h in holds] == [f"hold-{m.pending_id}" for m in debits]
+    assert [h.amount for h in holds] == [m.amount for m in debits]
+    assert {h.status for h in holds} == {"pending"}
+    assert [h.value_date for h in holds] == [m.day for m in debits]
+    requests = fake.bodies("getHolds")
+    assert {body["transactionDateFrom"] for body in requests} == {
+        str(start),
+        str(start + timedelta(days=31)),
+    }
+    assert all("bookingDateFrom" not in body for body in requests)
+    assert any(body.get("pageId") for body in requests)  # it did page
+
+
+def test_the_authorization_round_trip_ends_with_the_code(fake, clock):
+    client = make_client(fake, clock)
+    consent = client.start_authorization(
+        "https://odoo.example/bank/return",
+        "s-456",
+        fake.today() + timedelta(days=90),
+        4,
+    )
+    (authorize,) = fake.bodies("authorize")
+    assert authorize["state"] == "s-456"
+    assert authorize["redirect_uri"] == "https://odoo.example/bank/return"
+    assert consent.sca_redirect.endswith("state=s-456")
+    with pytest.raises(AuthenticationError, match="access_denied"):
+        client.complete_authorization({"error": "access_denied"})
+    code = next(iter(fake.codes))
+    completed = client.complete_authorization({"code": code, "state": "s-456"})
+    assert completed.status == "valid"
+    (token,) = fake.bodies("token")
+    assert token["redirect_uri"] == "https://odoo.example/bank/return"
+    assert client.tokens.refresh_token

@@ -9,7 +9,7 @@ import pytest
 
 from bank_api_sync.core.errors import AuthenticationError, BankApiError, BankUnavailable
 from bank_api_sync.core.redaction import Redactor, redact
-from bank_api_sync.core.sandbox import SandboxBank
+from bank_api_sync_sandbox.core.sandbox import SandboxBank
 
 from .sandbox_support import Clock, sandbox_client
 

@@ -9,13 +9,12 @@ from datetime import timedelta
 import pytest
 import requests
 
-from bank_api_sync.core.sandbox import (
+from bank_api_sync_sandbox.core.sandbox import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
     SandboxBank,
 )
 
-from ..conftest import REPO_ROOT
 from .sandbox_support import Clock
 
 CREDENTIALS = (DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
@@ -46,6 +45,8 @@ def api(bank, method, path, access_token, consent_id=None, **kwargs):
     }
     if consent_id:
         headers["Consent-ID"] = consent_id
+    if method == "POST" and path == "/v1/consents":
+        headers["PSU-IP-Address"] = "192.0.2.1"  # mandatory there
     headers.update(kwargs.pop("headers", {}))
     return requests.request(
         method, bank.url + path, headers=headers, timeout=5, **kwargs
@@ -181,6 +182,43 @@ def test_every_api_request_needs_an_x_request_id(bank, session):
         timeout=5,
     )
     assert answer.status_code == 400 and error_code(answer) == "FORMAT_ERROR"
+
+
+def test_every_answer_names_the_request_it_answers(bank, session):
+    access, consent_id = session
+    request_id = str(uuid.uuid4())
+    for path, consent in (("/v1/accounts", consent_id), ("/v1/nowhere", None)):
+        answer = api(
+            bank, "GET", path, access, consent, headers={"X-Request-ID": request_id}
+        )
+        assert answer.headers["X-Request-ID"] == request_id, path
+    refused = requests.get(f"{bank.url}/v1/accounts", timeout=5)
+    assert refused.status_code == 400
+    assert uuid.UUID(refused.headers["X-Request-ID"])  # a fresh one
+    assert token(bank).headers["X-Request-ID"]
+
+
+def test_psu_ip_address_is_mandatory_for_a_consent_and_ipv4(bank, session):
+    access, consent_id = session
+    missing = api(
+        bank,
+        "POST",
+        "/v1/consents",
+        access,
+        json=consent_body(bank),
+        headers={"PSU-IP-Address": None},  # requests leaves it out
+    )
+    assert (missing.status_code, error_code(missing)) == (400, "FORMAT_ERROR")
+    for address in ("2001:db8::7", "not an address"):
+        refused = api(
+            bank,
+            "GET",
+            "/v1/accounts",
+            access,
+            consent_id,
+            headers={"PSU-IP-Address": address},
+        )
+        assert (refused.status_code, error_code(refused)) == (400, "FORMAT_ERROR")
 
 
 def test_accounts_and_balances(bank, session):
@@ -358,17 +396,10 @@ def test_request_log_keeps_what_clients_sent(bank, session):
 
 
 def test_command_line_serves_the_bank():
-    script = (
-        "import sys, types\n"
-        f"package = types.ModuleType('bank_api_sync')\n"
-        f"package.__path__ = [{str(REPO_ROOT / 'bank_api_sync')!r}]\n"
-        "sys.modules['bank_api_sync'] = package\n"
-        "import runpy\n"
-        "sys.argv = ['sandbox', '--port', '0', '--seed', '3']\n"
-        "runpy.run_module('bank_api_sync.core.sandbox', run_name='__main__')\n"
-    )
+    """The command the README gives, as a user runs it."""
+    command = [sys.executable, "-m", "odoo.addons.bank_api_sync_sandbox.core.sandbox"]
     process = subprocess.Popen(
-        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True
+        [*command, "--port", "0", "--seed", "3"], stdout=subprocess.PIPE, text=True
     )
     try:
         first_line = process.stdout.readline()

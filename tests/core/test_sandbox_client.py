@@ -4,6 +4,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 
 from bank_api_sync.core.budget import CallBudget
 from bank_api_sync.core.errors import (
@@ -18,13 +19,12 @@ from bank_api_sync.core.errors import (
 )
 from bank_api_sync.core.model import BOOKED, PENDING
 from bank_api_sync.core.providers import (
-    PROVIDERS,
     BerlinGroupClient,
     PolishApiClient,
-    SandboxClient,
     build_client,
 )
-from bank_api_sync.core.sandbox import SandboxBank
+from bank_api_sync_sandbox.core.client import SandboxClient
+from bank_api_sync_sandbox.core.sandbox import SandboxBank
 
 from .sandbox_support import Clock, api_calls, sandbox_client, sandbox_settings
 
@@ -49,11 +49,6 @@ def ids(transactions):
 
 
 def test_build_client_picks_the_provider(bank):
-    assert [code for code, _label in PROVIDERS] == [
-        "sandbox",
-        "berlin_group",
-        "polishapi",
-    ]
     for provider, client_class in (
         ("sandbox", SandboxClient),
         ("berlin_group", BerlinGroupClient),
@@ -409,3 +404,84 @@ def test_without_ids_a_repeat_across_pages_is_still_yielded_once(bank):
     assert [(t.amount, t.remittance) for t in got] == [
         (t.amount, t.remittance) for t in truth
     ]
+
+
+def created_consents(bank):
+    return [e for e in api_calls(bank) if e.method == "POST"]
+
+
+def test_a_consent_created_without_a_person_still_sends_the_mandatory_address(bank):
+    client = sandbox_client(bank, consent=False)
+    client.create_consent(bank.today() + timedelta(days=30), 4)
+    (created,) = created_consents(bank)
+    # The address we call the bank from, as the standard asks when no PSU is
+    # there (the sandbox refuses a consent without it).
+    assert created.header("PSU-IP-Address") == "127.0.0.1"
+    assert created.header("PSU-User-Agent") is None
+    configured = sandbox_client(
+        bank, consent=False, options={"tpp_ip_address": "203.0.113.7"}
+    )
+    configured.create_consent(bank.today() + timedelta(days=30), 4)
+    assert created_consents(bank)[-1].header("PSU-IP-Address") == "203.0.113.7"
+    # Account access without a person says so: no PSU headers at all.
+    bank.request_log.clear()
+    client.list_accounts()
+    assert {e.header("PSU-IP-Address") for e in api_calls(bank)} == {None}
+
+
+@pytest.mark.parametrize(
+    ("address", "sent"),
+    [
+        ("192.0.2.10", "192.0.2.10"),
+        ("::ffff:192.0.2.44", "192.0.2.44"),  # IPv4-mapped: the IPv4 it maps
+        ("2001:db8::7", "203.0.113.7"),  # no IPv4 form: the address we call from
+    ],
+)
+def test_the_persons_address_is_sent_in_the_ipv4_format(bank, address, sent):
+    client = sandbox_client(
+        bank,
+        psu_ip_address=address,
+        psu_user_agent="Mozilla/5.0",
+        options={"tpp_ip_address": "203.0.113.7"},
+    )
+    client.list_accounts()
+    calls = api_calls(bank)
+    assert [e.status for e in calls] == [201, 200]  # consent, accounts
+    assert {e.header("PSU-IP-Address") for e in calls} == {sent}
+    assert {e.header("PSU-User-Agent") for e in calls} == {"Mozilla/5.0"}
+
+
+def test_a_consent_tells_the_bank_where_to_send_the_customer_back(clock):
+    with SandboxBank(seed=9, now=clock, auto_approve_consents=False) as bank:
+        client = sandbox_client(bank, consent=False)
+        consent = client.start_authorization(
+            "https://odoo.example/bank/return",
+            "s-123",
+            bank.today() + timedelta(days=30),
+            4,
+        )
+        assert consent.status == "received"
+        (created,) = created_consents(bank)
+        assert created.header("TPP-Redirect-URI") == (
+            "https://odoo.example/bank/return?state=s-123"
+        )
+        # The customer approves at the bank, which sends them back to us.
+        page = requests.get(consent.sca_redirect, allow_redirects=False, timeout=5)
+        back = urlsplit(page.headers["Location"])
+        assert back.netloc == "odoo.example" and back.path == "/bank/return"
+        params = {name: values[0] for name, values in parse_qs(back.query).items()}
+        assert params["state"] == "s-123"
+        assert client.complete_authorization(params).status == "valid"
+        assert account(client)
+
+
+def test_a_bank_without_the_token_step_is_reached_without_a_token(clock):
+    with SandboxBank(seed=9, now=clock, oauth2=False) as bank:
+        client = sandbox_client(bank, options={"client_credentials": False})
+        assert account(client).currency == "PLN"
+        assert not [e for e in bank.request_log if e.path.startswith("/oauth2")]
+        assert {e.header("Authorization") for e in api_calls(bank)} == {None}
+        assert client.tokens.access_token is None
+        # A client that expects the step is told what went wrong.
+        with pytest.raises(AuthenticationError, match="client_credentials grant"):
+            sandbox_client(bank)

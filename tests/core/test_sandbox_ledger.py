@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from freezegun import freeze_time
 
-from bank_api_sync.core.sandbox import DEFAULT_ACCOUNTS, SandboxBank
-from bank_api_sync.core.sandbox.ibans import is_valid_iban, is_valid_nip
+from bank_api_sync_sandbox.core.sandbox import DEFAULT_ACCOUNTS, SandboxBank
+from bank_api_sync_sandbox.core.sandbox.ibans import is_valid_iban, is_valid_nip
 
 from .sandbox_support import Clock
 

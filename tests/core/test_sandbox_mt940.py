@@ -2,16 +2,19 @@
 back by the MT940 add-on's parser: the same ledger as the JSON answer."""
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 from itertools import pairwise
 
 import pytest
 import requests
 
 from bank_api_sync.core.errors import BankResponseError, RateLimited
-from bank_api_sync.core.sandbox import SandboxBank
-from bank_api_sync.core.sandbox.mt940 import bank_reference
+from bank_api_sync.core.model import BOOKED, PENDING, Transaction
 from bank_api_sync_mt940.core.parser import parse_file
+from bank_api_sync_mt940.core.writer import render
+from bank_api_sync_sandbox.core.sandbox import SandboxBank, mt940
+from bank_api_sync_sandbox.core.sandbox.mt940 import bank_reference
 
 from .sandbox_support import Clock, api_calls, sandbox_client
 
@@ -202,3 +205,38 @@ def test_bank_reference_of_other_ids():
     other = bank_reference("an-id-of-another-shape-that-is-long")
     assert len(other) == 16
     assert other == bank_reference("an-id-of-another-shape-that-is-long")
+
+
+def test_statement_from_the_core_model():
+    booked = Transaction(
+        BOOKED,
+        Decimal("-99.90"),
+        "PLN",
+        date(2025, 1, 3),
+        date(2025, 1, 2),
+        transaction_id="TX-1",
+        counterparty_name="Hurtownia Żuraw",
+        counterparty_iban="PL38109013620000000112233445",
+        remittance="Faktura 1/2025",
+        proprietary_code="073",
+    )
+    pending = Transaction(PENDING, Decimal(5), "PLN", None, date(2025, 1, 3))
+    statement = mt940.statement_from_transactions(
+        "PL61109010140000071219812874",
+        "PLN",
+        Decimal("100.00"),
+        date(2025, 1, 2),
+        [pending, booked],
+        statement_number=3,
+    )
+    assert len(statement.lines) == 1
+    assert statement.closing_balance == Decimal("0.10")
+    (parsed,) = parse_file(render([statement]).encode("cp1250"))
+    (transaction,) = parsed.transactions
+    assert transaction.entry_date == date(2025, 1, 3)
+    assert transaction.value_date == date(2025, 1, 2)
+    assert transaction.bank_reference == "TX-1"
+    assert transaction.transaction_code == "073"
+    assert transaction.counterparty_name == "Hurtownia Żuraw"
+    assert transaction.counterparty_account == "PL38109013620000000112233445"
+    assert transaction.title == "Faktura 1/2025"

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from bank_api_sync.core.budget import CallBudget
 from bank_api_sync.core.providers import build_client
 from bank_api_sync.core.providers.base import ConnectionSettings
-from bank_api_sync.core.sandbox import (
+from bank_api_sync_sandbox.core.sandbox import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
     SandboxBank,

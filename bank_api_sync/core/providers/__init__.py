@@ -1,49 +1,27 @@
-"""Provider clients behind one interface (see ``base.BankClient``).
+"""Provider clients behind one interface (``base.BankClient``), found by code
+in the registry (``registry.build_client``).
 
-``build_client(settings, budget, **options)`` returns the client for
-``settings.provider``; ``PROVIDERS`` lists the (code, label) pairs a
-selection field offers.
+The two open standards many banks implement live here and register
+themselves on import: Berlin Group NextGenPSD2 (``berlin_group``) and
+PolishAPI (``polishapi``). Other providers register from their own add-on's
+core.
 """
 
+# Importing the standards' modules registers their clients.
+from . import berlin_group, polishapi
 from .base import BankClient, ConnectionSettings
 from .berlin_group import BerlinGroupClient
 from .polishapi import PolishApiClient
-from .sandbox import SandboxClient
-
-CLIENTS = {
-    "sandbox": SandboxClient,
-    "berlin_group": BerlinGroupClient,
-    "polishapi": PolishApiClient,
-}
-
-PROVIDERS = [
-    ("sandbox", "Sandbox Bank"),
-    ("berlin_group", "Berlin Group NextGenPSD2"),
-    ("polishapi", "PolishAPI"),
-]
-
-
-def build_client(settings, budget, **options) -> BankClient:
-    """The client for ``settings.provider``; ``options`` go to its constructor
-    (``http``, ``clock``, ``sleep``, ``session``, ...). ValueError for an
-    unknown provider."""
-    try:
-        client_class = CLIENTS[settings.provider]
-    except KeyError:
-        known = ", ".join(CLIENTS)
-        raise ValueError(
-            f"Unknown bank API provider {settings.provider!r} (known: {known})."
-        ) from None
-    return client_class(settings, budget, **options)
-
+from . import registry
+from .registry import build_client, client_class, register
 
 __all__ = [
-    "CLIENTS",
-    "PROVIDERS",
     "BankClient",
     "BerlinGroupClient",
     "ConnectionSettings",
     "PolishApiClient",
-    "SandboxClient",
     "build_client",
+    "client_class",
+    "register",
+    "registry",
 ]

@@ -5,9 +5,12 @@ Every call is a POST of a JSON envelope whose ``requestHeader`` carries
 which the standard requires to be equal), ``userAgent``, ``ipAddress``,
 ``sendDate``, ``tppId``, the access ``token`` and ``isDirectPsu``; the
 authorisation calls carry ``isCompanyContext`` instead of the token.
-Paths are ``/{version}/{service}/{version}/{operation}``, e.g.
-``/v3_0.1/accounts/v3_0.1/getTransactionsDone`` (field names checked against
-the published PolishAPI 2.1.2 specification, which later versions keep).
+Paths are ``/{version}/{service}/{version}/{operation}``, the version a
+setting (option ``version``), by default that of the published PolishAPI
+2.1.1 specification: ``/v2_1_1.1/accounts/v2_1_1.1/getTransactionsDone``.
+Operations and field names are checked against that specification's
+Swagger file. Its date-times are RFC 3339 ``date-time``: ``sendDate`` and the
+consent's end (``scopeTimeLimit``) are sent with their UTC offset.
 
 * accounts: ``getAccounts`` (paged) then ``getAccount`` per account, which
   gives the currency and the balances (``bookingBalance`` is reported as
@@ -16,23 +19,30 @@ the published PolishAPI 2.1.2 specification, which later versions keep).
   date) and ``getTransactionsPending`` (filtered on the transaction date),
   paged with ``pageId``/``perPage`` and ``pageInfo.nextPage``; amounts come
   unsigned with ``transactionCategory`` CREDIT/DEBIT;
+* holds (card and other blockades on the available funds): ``getHolds``
+  (``iter_holds``), filtered on the transaction date;
 * consent: ``authorize`` (the PSU is redirected to ``aspspRedirectUri``),
   then ``exchange_code`` with the code the bank sends back, then refresh
-  tokens. PolishAPI has no consent-status endpoint: ``get_consent`` reports
-  what the last token answer said (``scope_details``).
+  tokens; ``deleteConsent`` ends it. PolishAPI has no consent-status
+  endpoint: ``get_consent`` reports what the last token answer said
+  (``scope_details``).
 
 Message signing: banks require a detached JWS of the body in
 ``X-JWS-SIGNATURE``, made with the TPP's eIDAS seal certificate. The details
 (header parameters, ``b64``, certificate chain) are set by each bank, so it is
 a hook here: pass ``jws_signer=callable(body: bytes) -> str`` or override
 ``sign_request``. Without one the header is not sent.
+
+Options: ``version`` (the path version, ``v2_1_1.1``), ``tpp_id`` (the TPP
+identifier of the envelope, the client id when unset) and
+``company_context`` (authorisation for a company's accounts).
 """
 
 import json
 import random
 import uuid
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
 from ..errors import (
@@ -40,31 +50,19 @@ from ..errors import (
     BankApiError,
     BankResponseError,
     ConsentError,
-    PeriodInvalid,
 )
-from ..http import BankHttp
 from ..model import BOOKED, PENDING, Account, Balance, Consent, Tokens, Transaction
-from .base import BankClient
-from .helpers import (
-    STATUSES,
-    as_dict,
-    as_list,
-    clamp_start,
-    date_windows,
-    parse_amount,
-    parse_date,
-    resolve_href,
-    utcnow,
-)
+from .base import BankClient, text
+from .helpers import as_dict, as_list, parse_amount, parse_date
+from .registry import register
 
-MAX_PAGES = 10_000
+# The path version of the published PolishAPI 2.1.1 specification.
+DEFAULT_VERSION = "v2_1_1.1"
 
 
-def _text(value) -> str | None:
-    if value is None:
-        return None
-    value = str(value).strip()
-    return value or None
+def date_time(moment: datetime) -> str:
+    """An RFC 3339 date-time with milliseconds and its UTC offset."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
 
 
 def account_iban(number: str | None) -> str | None:
@@ -79,23 +77,26 @@ def account_iban(number: str | None) -> str | None:
     return None
 
 
+def _name(name_address) -> str | None:
+    """The text of a ``NameAddress`` (its lines joined)."""
+    lines = name_address.get("value") if isinstance(name_address, dict) else None
+    return " ".join(str(line).strip() for line in lines or () if line) or None
+
+
 def _party(raw) -> tuple[str | None, str | None]:
     if not isinstance(raw, dict):
         return None, None
-    name = raw.get("nameAddress")
-    lines = name.get("value") if isinstance(name, dict) else None
-    text = " ".join(str(line).strip() for line in lines or () if line) or None
-    return text, account_iban(_text(raw.get("accountNumber")))
+    return _name(raw.get("nameAddress")), account_iban(text(raw.get("accountNumber")))
 
 
 def parse_item(raw, status: str, currency: str, where: str) -> Transaction:
     """One PolishAPI ``TransactionInfo`` / ``TransactionPendingInfo``."""
     raw = as_dict(raw, where)
-    item_id = _text(raw.get("itemId"))
+    item_id = text(raw.get("itemId"))
     if not item_id:
         raise BankResponseError(f"{where}: itemId is missing")
     amount = parse_amount(raw.get("amount"), where, "amount")
-    category = _text(raw.get("transactionCategory"))
+    category = text(raw.get("transactionCategory"))
     if category not in ("CREDIT", "DEBIT"):
         raise BankResponseError(
             f"{where}: transactionCategory {category!r} is not CREDIT/DEBIT"
@@ -109,155 +110,154 @@ def parse_item(raw, status: str, currency: str, where: str) -> Transaction:
     return Transaction(
         status=status,
         amount=amount,
-        currency=(_text(raw.get("currency")) or currency).upper(),
+        currency=(text(raw.get("currency")) or currency).upper(),
         booking_date=booking_date if status == BOOKED else None,
         value_date=trade_date,
         transaction_id=item_id,
         counterparty_name=name,
         counterparty_iban=iban,
         remittance=str(raw.get("description") or "").strip(),
-        proprietary_code=_text(raw.get("transactionType")),
+        proprietary_code=text(raw.get("transactionType")),
+        raw=raw,
+    )
+
+
+def parse_hold(raw, currency: str, where: str) -> Transaction:
+    """One PolishAPI ``HoldInfo``: money held on the account, not booked yet
+    (a hold is always a debit: the specification gives no category)."""
+    raw = as_dict(raw, where)
+    item_id = text(raw.get("itemId"))
+    if not item_id:
+        raise BankResponseError(f"{where}: itemId is missing")
+    amount = -abs(parse_amount(raw.get("amount"), where, "amount"))
+    name, iban = _party(raw.get("recipient"))
+    return Transaction(
+        status=PENDING,
+        amount=amount,
+        currency=(text(raw.get("currency")) or currency).upper(),
+        booking_date=None,
+        value_date=parse_date(raw.get("tradeDate"), where, "tradeDate"),
+        transaction_id=item_id,
+        counterparty_name=name or _name(raw.get("initiator")),
+        counterparty_iban=iban,
+        remittance=str(raw.get("description") or "").strip(),
+        proprietary_code=text(raw.get("transactionType")),
         raw=raw,
     )
 
 
 class PolishApiClient(BankClient):
-    provider = "polishapi"
-    api_version = "v3_0.1"
+    OPTIONS = {
+        "version": DEFAULT_VERSION,
+        "tpp_id": None,
+        "company_context": True,
+    }
 
-    def __init__(
-        self,
-        settings,
-        budget,
-        http=None,
-        *,
-        clock=utcnow,
-        api_version=None,
-        company_context=True,
-        jws_signer=None,
-        **http_options,
-    ):
-        super().__init__(settings, budget, http)
-        self.clock = clock
-        self.api_version = api_version or self.api_version
-        self.company_context = company_context
+    def __init__(self, settings, budget, http=None, *, jws_signer=None, **options):
+        super().__init__(settings, budget, http, **options)
         self.jws_signer = jws_signer
         self.scope_details = None  # from the last token answer
         self._node = random.SystemRandom().getrandbits(48) | (1 << 40)  # no MAC in ids
-        if self.http is None:
-            self.http = BankHttp(
-                settings, budget, calls=self.calls, clock=clock, **http_options
-            )
-        else:
-            self.http.calls = self.calls
 
     # -- plumbing ------------------------------------------------------------
 
-    def _now(self) -> datetime:
-        now = self.clock()
-        if now.tzinfo is None:
-            now = now.replace(tzinfo=timezone.utc)
-        return now.astimezone(timezone.utc)
-
-    def today(self) -> date:
-        return self._now().date()
-
     def path(self, service: str, operation: str) -> str:
-        version = self.api_version
+        version = self.option("version")
         return f"/{version}/{service}/{version}/{operation}"
 
-    def sign_request(self, body: bytes) -> str | None:
-        """The X-JWS-SIGNATURE value for ``body``: the hook (see module doc)."""
-        return self.jws_signer(body) if self.jws_signer else None
+    def new_request_id(self) -> str:
+        """A UUID version 1, as the standard requires (with a random node
+        instead of this machine's MAC address)."""
+        return str(uuid.uuid1(node=self._node))
+
+    def sign_request(self, method, url, headers, body) -> dict:
+        """X-JWS-SIGNATURE over ``body``: the hook (see the module doc)."""
+        signed = super().sign_request(method, url, headers, body)
+        if self.jws_signer:
+            signed["X-JWS-SIGNATURE"] = self.jws_signer(body)
+        return signed
 
     def _request_header(self, request_id: str, authorisation: bool) -> dict:
         settings = self.settings
         header = {
             "requestId": request_id,
             "userAgent": settings.psu_user_agent or "bank_api_sync",
-            "sendDate": self._now().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3],
-            "tppId": settings.tpp_id or settings.client_id,
+            "sendDate": date_time(self._now()),
+            "tppId": self.option("tpp_id") or settings.client_id,
         }
         if settings.psu_ip_address:
             header["ipAddress"] = settings.psu_ip_address
         if authorisation:
-            header["isCompanyContext"] = bool(self.company_context)
+            header["isCompanyContext"] = bool(self.option("company_context"))
         else:
             header["token"] = self.tokens.access_token
             header["isDirectPsu"] = bool(settings.user_present)
         return header
 
-    def _post(self, service, operation, fields, *, endpoint, authorisation=False):
-        """POST one envelope; renews the token once on HTTP 401."""
+    def _post(
+        self,
+        service,
+        operation,
+        fields,
+        *,
+        endpoint,
+        authorisation=False,
+        envelope=True,
+        ok=(200, 201),
+    ):
+        """POST one request; renews the token once on HTTP 401. ``envelope``:
+        the body carries a ``requestHeader`` (every operation but
+        ``deleteConsent``); ``authorisation``: an authorisation operation,
+        sent without the access token."""
         if not authorisation:
             self._ensure_token()
-        for attempt in (1, 2):
-            request_id = str(uuid.uuid1(node=self._node))
-            envelope = {
-                "requestHeader": self._request_header(request_id, authorisation)
-            }
-            envelope.update(
-                {key: value for key, value in fields.items() if value is not None}
+        url = self._url(self.path(service, operation))
+
+        def prepare():
+            request_id = self.new_request_id()
+            body = {}
+            if envelope:
+                body["requestHeader"] = self._request_header(request_id, authorisation)
+            body.update(
+                {name: value for name, value in fields.items() if value is not None}
             )
-            body = json.dumps(envelope).encode("utf-8")
             headers = {
                 "Content-Type": "application/json",
                 "Accept-Encoding": "gzip",
                 "Accept-Language": "pl",
                 "Accept-Charset": "utf-8",
             }
-            if not authorisation:
+            if envelope and not authorisation:
                 headers["Authorization"] = f"Bearer {self.tokens.access_token}"
-            signature = self.sign_request(body)
-            if signature:
-                headers["X-JWS-SIGNATURE"] = signature
-            response = self.http.request(
-                "POST",
-                resolve_href(self.settings.base_url, self.path(service, operation)),
-                endpoint=endpoint,
-                data=body,
-                headers=headers,
-                request_id=request_id,
-            )
-            if response.status == 401 and attempt == 1 and not authorisation:
-                self.authenticate()
-                continue
-            break
-        self._raise_for_status(response)
-        return as_dict(response.json(), endpoint)
+            return {
+                "method": "POST",
+                "url": url,
+                "data": json.dumps(body).encode("utf-8"),
+                "headers": headers,
+                "request_id": request_id,
+            }
 
-    def _raise_for_status(self, response):
-        if response.status in (200, 201):
-            return
-        code, text = response.error()
-        detail = self.http.redact(
-            f"{response.endpoint}: HTTP {response.status}"
-            + (f" {code}" if code else "")
-            + (f" ({text})" if text else "")
+        response = self._send(
+            prepare, endpoint=endpoint, renew_token=envelope and not authorisation
         )
-        if response.status == 401:
-            raise AuthenticationError(
-                f"{detail}: the bank refused our access token; authorise the "
-                "connection again."
-            )
-        if response.status == 403:
-            raise ConsentError(
-                f"{detail}: the consent does not allow this; a person must renew it.",
+        self._raise_for_status(response, ok)
+        return as_dict(response.json(), endpoint) if response.content else {}
+
+    def _error(self, status, code, detail, said):
+        if status == 403:
+            return ConsentError(
+                f"{detail}{said}: the consent does not allow this; a person must "
+                "renew it.",
                 status="invalid",
             )
-        if code and "PERIOD" in code.upper():
-            raise PeriodInvalid(f"{detail}: ask for a shorter or more recent period.")
-        raise BankApiError(f"{detail}: the bank refused the request.")
+        if status == 401:
+            return AuthenticationError(
+                f"{detail}{said}: the bank refused our access token; authorise "
+                "the connection again."
+            )
+        return super()._error(status, code, detail, said)
 
     # -- authorisation -------------------------------------------------------
-
-    def _ensure_token(self):
-        tokens = self.tokens
-        if not tokens.access_token or (
-            tokens.expires_at is not None
-            and tokens.expires_at - timedelta(seconds=30) <= self._now()
-        ):
-            self.authenticate()
 
     def authenticate(self) -> Tokens:
         """Renew the access token with the refresh token."""
@@ -300,29 +300,32 @@ class PolishApiClient(BankClient):
                 f"token: the bank refused the {fields['grant_type']} grant ({exc}); "
                 "authorise the connection again."
             ) from None
-        access = _text(body.get("access_token"))
-        if not access:
-            raise BankResponseError("token: the answer has no access_token")
-        try:
-            expires_in = float(body.get("expires_in") or 0)
-        except (TypeError, ValueError):
-            raise BankResponseError("token: expires_in is not a number") from None
-        refresh = _text(body.get("refresh_token")) or self.tokens.refresh_token
-        self.http.add_secret(access, refresh)
+        tokens = self._store_tokens(body, fields["grant_type"])
         details = body.get("scope_details")
         if isinstance(details, dict):
             self.scope_details = details
-            if _text(details.get("consentId")):
-                self.settings.consent_id = _text(details.get("consentId"))
-        self.tokens = Tokens(
-            access_token=access,
-            refresh_token=refresh,
-            expires_at=self._now() + timedelta(seconds=expires_in)
-            if expires_in
-            else None,
-        )
-        self.settings.tokens = self.tokens
-        return self.tokens
+            if text(details.get("consentId")):
+                self.settings.consent_id = text(details.get("consentId"))
+        return tokens
+
+    def start_authorization(
+        self, redirect_uri, state, valid_until, frequency_per_day
+    ) -> Consent:
+        """``authorize`` with ``state`` in its own field (OAuth2)."""
+        self.settings.tpp_redirect_uri = redirect_uri
+        return self._authorize(valid_until, frequency_per_day, state)
+
+    def complete_authorization(self, params: dict) -> Consent:
+        """The bank sent the customer back with an authorisation ``code``:
+        trade it for tokens, which confirm the consent."""
+        code = text(params.get("code"))
+        if not code:
+            raise AuthenticationError(
+                "The bank sent the customer back without an authorisation code "
+                f"({text(params.get('error')) or 'no reason given'})."
+            )
+        self.exchange_code(code)
+        return self.get_consent()
 
     def create_consent(self, valid_until: date, frequency_per_day: int) -> Consent:
         """Start the authorisation; the PSU must open ``sca_redirect``.
@@ -330,6 +333,9 @@ class PolishApiClient(BankClient):
         PolishAPI has no frequencyPerDay: ``throttlingPolicy`` psd2Regulatory
         means the regulatory four unattended accesses a day.
         """
+        return self._authorize(valid_until, frequency_per_day, uuid.uuid4().hex)
+
+    def _authorize(self, valid_until, frequency_per_day, state) -> Consent:
         if not self.settings.tpp_redirect_uri:
             raise BankApiError(
                 "authorize: PolishAPI needs the redirect URI the bank sends the "
@@ -345,6 +351,7 @@ class PolishApiClient(BankClient):
             "ais:getAccount": {"scopeUsageLimit": "multiple"},
             "ais:getTransactionsDone": history,
             "ais:getTransactionsPending": history,
+            "ais:getHolds": history,
         }
         body = self._post(
             "auth",
@@ -358,17 +365,17 @@ class PolishApiClient(BankClient):
                     "privilegeList": [privileges],
                     "scopeGroupType": "ais",
                     "consentId": consent_id,
-                    "scopeTimeLimit": datetime.combine(
-                        valid_until, time(23, 59, 59), timezone.utc
-                    ).strftime("%Y-%m-%dT%H:%M:%S.000"),
+                    "scopeTimeLimit": date_time(
+                        datetime.combine(valid_until, time(23, 59, 59), timezone.utc)
+                    ),
                     "throttlingPolicy": "psd2Regulatory",
                 },
-                "state": uuid.uuid4().hex,
+                "state": state or uuid.uuid4().hex,
             },
             endpoint="authorize",
             authorisation=True,
         )
-        redirect = _text(body.get("aspspRedirectUri"))
+        redirect = text(body.get("aspspRedirectUri"))
         if not redirect:
             raise BankResponseError("authorize: the answer has no aspspRedirectUri")
         self.settings.consent_id = consent_id
@@ -397,29 +404,41 @@ class PolishApiClient(BankClient):
             consent_id=self.settings.consent_id, status=status, valid_until=valid_until
         )
 
+    def delete_consent(self) -> None:
+        """``deleteConsent``: the bank forgets the consent (answer 204). The
+        specification gives this operation a body of the consent id alone,
+        without the request envelope or the access token."""
+        consent_id = self.settings.consent_id
+        if not consent_id:
+            return
+        self._post(
+            "accounts",
+            "deleteConsent",
+            {"consentId": consent_id},
+            endpoint="consent",
+            envelope=False,
+            ok=(200, 204),
+        )
+
     # -- accounts ------------------------------------------------------------
 
     def _pages(self, operation, fields, *, endpoint, key):
-        """Items of every page of a paged operation."""
-        page_id, seen = None, set()
-        for page in range(1, MAX_PAGES + 1):
+        """(page, index, item) of every item of a paged operation."""
+
+        def fetch(page_id, page):
             body = self._post(
                 "accounts",
                 operation,
                 {**fields, "pageId": page_id, "perPage": int(self.settings.page_size)},
                 endpoint=endpoint,
             )
+            info = body.get("pageInfo")
+            return body, text(info.get("nextPage")) if isinstance(info, dict) else None
+
+        for page, body in self._paged(endpoint, fetch):
             items = as_list(body.get(key), f"{endpoint} page {page}.{key}")
             for index, item in enumerate(items):
                 yield page, index, item
-            info = body.get("pageInfo")
-            page_id = _text(info.get("nextPage")) if isinstance(info, dict) else None
-            if not page_id:
-                return
-            if page_id in seen:
-                raise BankResponseError(f"{endpoint} page {page}: nextPage repeats")
-            seen.add(page_id)
-        raise BankResponseError(f"{endpoint}: more than {MAX_PAGES} pages")
 
     def _account_info(self, number: str) -> dict:
         body = self._post(
@@ -433,11 +452,11 @@ class PolishApiClient(BankClient):
             "getAccounts", {}, endpoint="accounts", key="accounts"
         ):
             where = f"accounts page {page} accounts[{index}]"
-            number = _text(as_dict(raw, where).get("accountNumber"))
+            number = text(as_dict(raw, where).get("accountNumber"))
             if not number:
                 raise BankResponseError(f"{where}: accountNumber is missing")
             info = self._account_info(number)
-            currency = _text(info.get("currency"))
+            currency = text(info.get("currency"))
             if not currency:
                 raise BankResponseError(f"account {number[-4:]}: currency is missing")
             owner = info.get("nameAddress")
@@ -447,9 +466,9 @@ class PolishApiClient(BankClient):
                     resource_id=number,
                     iban=account_iban(number),
                     currency=currency.upper(),
-                    name=_text(info.get("accountNameClient"))
-                    or _text(info.get("accountTypeName"))
-                    or _text(raw.get("accountTypeName")),
+                    name=text(info.get("accountNameClient"))
+                    or text(info.get("accountTypeName"))
+                    or text(raw.get("accountTypeName")),
                     owner_name=" ".join(owner_lines) if owner_lines else None,
                 )
             )
@@ -458,7 +477,7 @@ class PolishApiClient(BankClient):
     def get_balances(self, account: Account) -> list[Balance]:
         info = self._account_info(account.resource_id)
         where = f"account {account.resource_id[-4:]}"
-        currency = (_text(info.get("currency")) or account.currency).upper()
+        currency = (text(info.get("currency")) or account.currency).upper()
         today = self.today()
         balances = []
         for field, kind in (
@@ -471,28 +490,6 @@ class PolishApiClient(BankClient):
         return balances
 
     # -- transactions --------------------------------------------------------
-
-    def iter_transactions(
-        self, account: Account, date_from: date, date_to: date, status: str = "both"
-    ) -> Iterator[Transaction]:
-        if status not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}, not {status!r}")
-        start, clamped = clamp_start(
-            date_from, self.today(), self.settings.max_history_days
-        )
-        self.window_clamped_to = clamped
-        windows = date_windows(start, date_to, self.settings.max_window_days)
-        return self._iter_windows(account, windows, status)
-
-    def _iter_windows(self, account, windows, status):
-        seen = set()
-        for window_from, window_to in windows:
-            for transaction in self._iter_window(
-                account, window_from, window_to, status
-            ):
-                if transaction.unique_key not in seen:
-                    seen.add(transaction.unique_key)
-                    yield transaction
 
     def _iter_window(self, account, window_from, window_to, status):
         if status in (BOOKED, "both"):
@@ -523,3 +520,23 @@ class PolishApiClient(BankClient):
             ):
                 where = f"transactions pending page {page} [{index}]"
                 yield parse_item(raw, PENDING, account.currency, where)
+
+    def iter_holds(
+        self, account: Account, date_from: date, date_to: date
+    ) -> Iterator[Transaction]:
+        """The account's holds (blockades on its available funds) whose
+        transaction date is in the window, as pending debits, across pages
+        and chunks."""
+        for window_from, window_to in self.windows(date_from, date_to):
+            fields = {
+                "accountNumber": account.resource_id,
+                "transactionDateFrom": window_from.isoformat(),
+                "transactionDateTo": window_to.isoformat(),
+            }
+            for page, index, raw in self._pages(
+                "getHolds", fields, endpoint="holds", key="holds"
+            ):
+                yield parse_hold(raw, account.currency, f"holds page {page} [{index}]")
+
+
+register("polishapi", PolishApiClient)

@@ -6,7 +6,7 @@
     "category": "Hidden",
     "author": "bank_api_sync contributors",
     "license": "LGPL-3",
-    "depends": ["account_statement_import_online", "bank_api_sync"],
+    "depends": ["account_statement_import_online", "bank_api_sync_sandbox"],
     "data": [],
     "installable": True,
 }

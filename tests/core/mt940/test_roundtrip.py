@@ -7,13 +7,13 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bank_api_sync.core.formats.mt940_writer import (
+from bank_api_sync_mt940.core.parser import parse_file
+from bank_api_sync_mt940.core.writer import (
     Details86,
     StatementData,
     StatementLine,
     render_bytes,
 )
-from bank_api_sync_mt940.core.parser import parse_file
 
 POLISH_LETTERS = "aąbcćdeęfghijklłmnńoóprsśtuwyzźżAĄBCĆDEĘFGHIJKLŁMNŃOÓPRSŚTUWYZŹŻ"
 GERMAN_LETTERS = "abcdefghijklmnopqrstuvwxyzäöüßABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ"

@@ -8,16 +8,16 @@ from decimal import Decimal
 
 import pytest
 
-from bank_api_sync.core.formats.mt940_writer import (
-    Details86,
-    StatementData,
-    StatementLine,
-    render_bytes,
-)
 from bank_api_sync_mt940.core.parser import (
     iter_statements,
     parse_file,
     validate_file,
+)
+from bank_api_sync_mt940.core.writer import (
+    Details86,
+    StatementData,
+    StatementLine,
+    render_bytes,
 )
 
 from .conftest import parse_text, sample

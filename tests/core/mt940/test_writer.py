@@ -1,22 +1,20 @@
-"""The base add-on's MT940 writer (used by the sandbox bank) writes what
-banks write: the parser's round-trip test covers the content, these the form."""
+"""The MT940 add-on's writer (used by the Sandbox Bank) writes what banks
+write: the parser's round-trip test covers the content, these the form."""
 
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from bank_api_sync.core.formats.mt940_writer import (
+from bank_api_sync_mt940.core.parser import parse_file
+from bank_api_sync_mt940.core.writer import (
     Details86,
     StatementData,
     StatementLine,
     format_amount,
     render,
     render_61,
-    statement_from_transactions,
 )
-from bank_api_sync.core.model import BOOKED, PENDING, Transaction
-from bank_api_sync_mt940.core.parser import parse_file
 
 DAY = date(2024, 12, 31)
 
@@ -67,38 +65,3 @@ def test_86_lines_never_start_like_a_field():
         for line in body.split("\r\n")[1:]:
             assert not line.startswith((":", "-", "{")), (layout, line)
             assert len(line) <= 65
-
-
-def test_statement_from_the_core_model():
-    booked = Transaction(
-        BOOKED,
-        Decimal("-99.90"),
-        "PLN",
-        date(2025, 1, 3),
-        date(2025, 1, 2),
-        transaction_id="TX-1",
-        counterparty_name="Hurtownia Żuraw",
-        counterparty_iban="PL38109013620000000112233445",
-        remittance="Faktura 1/2025",
-        proprietary_code="073",
-    )
-    pending = Transaction(PENDING, Decimal(5), "PLN", None, date(2025, 1, 3))
-    statement = statement_from_transactions(
-        "PL61109010140000071219812874",
-        "PLN",
-        Decimal("100.00"),
-        date(2025, 1, 2),
-        [pending, booked],
-        statement_number=3,
-    )
-    assert len(statement.lines) == 1
-    assert statement.closing_balance == Decimal("0.10")
-    (parsed,) = parse_file(render([statement]).encode("cp1250"))
-    (transaction,) = parsed.transactions
-    assert transaction.entry_date == date(2025, 1, 3)
-    assert transaction.value_date == date(2025, 1, 2)
-    assert transaction.bank_reference == "TX-1"
-    assert transaction.transaction_code == "073"
-    assert transaction.counterparty_name == "Hurtownia Żuraw"
-    assert transaction.counterparty_account == "PL38109013620000000112233445"
-    assert transaction.title == "Faktura 1/2025"

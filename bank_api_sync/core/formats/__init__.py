@@ -1,1 +1,0 @@
-"""Statement file formats the core writes (MT940 for the sandbox bank)."""

@@ -1,0 +1,70 @@
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from ..core.providers import BerlinGroupClient, PolishApiClient
+from .common import BankApiSyncCase
+
+
+@tagged("post_install", "-at_install")
+class TestProviders(BankApiSyncCase):
+    """Providers plug into the connection: each value of its provider field
+    has a registered client, and a provider's own settings reach it."""
+
+    def provider_values(self):
+        field = self.env["bank.api.connection"]._fields["provider"]
+        return [code for code, _label in field._description_selection(self.env)]
+
+    def test_every_provider_offered_has_a_client(self):
+        codes = self.provider_values()
+        self.assertTrue({"berlin_group", "polishapi"} <= set(codes))
+        for code in codes:
+            with self.subTest(provider=code):
+                self.connection.write(
+                    {"provider": code, "base_url": "https://api.bank.example"}
+                )
+                client = self.connection._build_client()
+                self.assertIs(type(client), self.connection._client_class())
+                self.assertEqual(client.settings.provider, code)
+
+    def test_berlin_group_settings_reach_its_client(self):
+        self.connection.write(
+            {
+                "base_url": "https://api.bank.example/psd2",
+                "berlin_group_client_credentials": False,
+                "berlin_group_tpp_ip_address": "203.0.113.7",
+            }
+        )
+        client = self.connection._build_client()
+        self.assertIsInstance(client, BerlinGroupClient)
+        self.assertIs(client.option("client_credentials"), False)
+        self.assertEqual(client.option("tpp_ip_address"), "203.0.113.7")
+
+    def test_polishapi_settings_reach_its_client(self):
+        with Form(self.connection.with_user(self.account_manager)) as form:
+            form.provider = "polishapi"
+            form.base_url = "https://api.bank.example"
+            form.polishapi_tpp_id = "PSDPL-KNF-0000001"
+        client = self.connection._build_client()
+        self.assertIsInstance(client, PolishApiClient)
+        self.assertEqual(self.connection.polishapi_version, "v2_1_1.1")
+        self.assertEqual(
+            client.path("accounts", "getAccounts"),
+            "/v2_1_1.1/accounts/v2_1_1.1/getAccounts",
+        )
+        self.assertEqual(client.option("tpp_id"), "PSDPL-KNF-0000001")
+        self.connection.polishapi_version = "v3_0"
+        client = self.connection._build_client()
+        self.assertEqual(client.path("auth", "token"), "/v3_0/auth/v3_0/token")
+
+    def test_the_bank_sends_the_customer_back_to_the_connection(self):
+        self.connection.base_url = "https://api.bank.example/psd2"
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
+        settings = self.connection._build_client().settings
+        self.assertEqual(
+            settings.tpp_redirect_uri,
+            f"{base}/odoo/bank-connections/{self.connection.id}",
+        )
+
+    def test_a_connection_without_an_api_url_says_so(self):
+        with self.assertRaisesRegex(UserError, "Set the API URL of connection"):
+            self.connection.with_user(self.account_manager).action_connect()

@@ -1,0 +1,139 @@
+"""The ``/sandbox`` endpoints: drive the sandbox bank from outside Python.
+
+No authentication: the sandbox listens on the loopback interface by default
+and holds no real data.
+
+* ``GET  /sandbox``                      what the bank is: accounts, clock, client id
+* ``POST /sandbox/advance``              ``{"days": 1, "hours": 0}``: move the clock
+* ``GET|POST|DELETE /sandbox/faults``    list, set (``{"name", "times", ...}``), clear
+* ``GET  /sandbox/ledger/{account}``     ``?status=booked|pending|both&dateFrom&dateTo``
+* ``GET  /sandbox/requests``             the request log (``?limit=``), secrets masked
+* ``GET  /sandbox/sca/{consentId}``      the bank's "login page": approves the
+  consent (``?deny=1`` rejects it) and redirects to the TPP-Redirect-URI
+"""
+
+import html
+import re
+from datetime import date
+from urllib.parse import urlencode
+
+from ..siblings import redaction
+from .faults import FAULTS
+from .server import Response, json_response, tpp_error
+
+
+def handle(bank, request) -> Response:
+    path = request.path.rstrip("/") or "/"
+    method = request.method
+    if path == "/sandbox" and method == "GET":
+        return json_response(200, bank.describe())
+    if path == "/sandbox/advance" and method == "POST":
+        return _advance(bank, request)
+    if path == "/sandbox/faults":
+        return _faults(bank, request)
+    if path == "/sandbox/requests" and method == "GET":
+        return _requests(bank, request)
+    match = re.fullmatch(r"/sandbox/ledger/([^/]+)", path)
+    if match and method == "GET":
+        return _ledger(bank, request, match.group(1))
+    match = re.fullmatch(r"/sandbox/sca/([^/]+)", path)
+    if match and method == "GET":
+        return _sca(bank, request, match.group(1))
+    return tpp_error(404, "RESOURCE_UNKNOWN", f"No such sandbox endpoint: {path}")
+
+
+def _body(request) -> dict:
+    try:
+        body = request.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _advance(bank, request):
+    body = {**request.query, **_body(request)}
+    try:
+        days = float(body.get("days", 0))
+        hours = float(body.get("hours", 0))
+        seconds = float(body.get("seconds", 0))
+    except (TypeError, ValueError):
+        return tpp_error(400, "FORMAT_ERROR", "days, hours and seconds are numbers.")
+    bank.advance(days=days, hours=hours, seconds=seconds)
+    return json_response(200, {"now": bank.now().isoformat()})
+
+
+def _faults(bank, request):
+    if request.method == "GET":
+        return json_response(200, {"active": bank.faults.active(), "known": FAULTS})
+    if request.method == "DELETE":
+        bank.faults.clear(request.query.get("name"))
+        return Response(204)
+    if request.method == "POST":
+        options = _body(request)
+        name = options.pop("name", None)
+        times = options.pop("times", 1)
+        try:
+            bank.set_fault(name, times=int(times), **options)
+        except (TypeError, ValueError) as exc:
+            return tpp_error(400, "FORMAT_ERROR", str(exc))
+        return json_response(201, {"active": bank.faults.active()})
+    return tpp_error(405, "SERVICE_INVALID", "GET, POST or DELETE.")
+
+
+def _requests(bank, request):
+    try:
+        limit = int(request.query.get("limit", 100))
+    except ValueError:
+        limit = 100
+    redact = redaction.Redactor()
+    entries = [
+        {
+            "method": entry.method,
+            "path": redact(entry.path),
+            "status": entry.status,
+            "at": entry.at.isoformat(),
+            "headers": redact.headers(entry.headers),
+        }
+        for entry in bank.request_log[-limit:]
+    ]
+    return json_response(200, {"requests": entries})
+
+
+def _ledger(bank, request, resource_id):
+    if resource_id not in bank.accounts:
+        return tpp_error(404, "RESOURCE_UNKNOWN", "No account with this id.")
+    status = request.query.get("status", "both")
+    try:
+        date_from = request.query.get("dateFrom")
+        date_to = request.query.get("dateTo")
+        date_from = date.fromisoformat(date_from) if date_from else None
+        date_to = date.fromisoformat(date_to) if date_to else None
+    except ValueError:
+        return tpp_error(400, "FORMAT_ERROR", "dateFrom/dateTo are YYYY-MM-DD.")
+    payload = {"account": resource_id, "today": bank.today().isoformat()}
+    for kind in ("booked", "pending"):
+        if status in (kind, "both"):
+            payload[kind] = bank.ledger(resource_id, kind, date_from, date_to)
+    return json_response(200, payload)
+
+
+def _sca(bank, request, consent_id):
+    consent = bank.consents.get(consent_id)
+    if consent is None:
+        return Response(404, b"Unknown consent", content_type="text/plain")
+    denied = request.query.get("deny") in ("1", "true")
+    if consent.status == "received":
+        bank.consents.set_status(consent_id, "rejected" if denied else "valid")
+    if consent.redirect_uri:
+        separator = "&" if "?" in consent.redirect_uri else "?"
+        query = urlencode({"consentId": consent_id, "consentStatus": consent.status})
+        return Response(
+            302, headers={"Location": f"{consent.redirect_uri}{separator}{query}"}
+        )
+    page = (
+        "<!doctype html><title>Sandbox Bank</title>"
+        f"<h1>Sandbox Bank</h1><p>Consent {html.escape(consent_id)} is "
+        f"<strong>{html.escape(consent.status)}</strong>.</p>"
+        "<p>You can close this page.</p>"
+    )
+    return Response(200, page.encode("utf-8"), content_type="text/html")
