@@ -10,6 +10,7 @@ CONSENT_INVALID, 403 CONSENT_UNKNOWN), the request's own parameters (400
 PERIOD_INVALID beyond the history limit) and last frequencyPerDay for
 unattended requests (429 ACCESS_EXCEEDED, see consents.py). The transaction
 list is served as MT940 to a client that asks for ``text/plain`` (mt940.py).
+Payment initiation (PIS) is in payments.py.
 """
 
 import ipaddress
@@ -18,7 +19,7 @@ import re
 from datetime import date, timedelta
 from urllib.parse import quote, urlencode
 
-from . import mt940
+from . import mt940, payments
 from .server import Response, json_response, tpp_error
 
 ROUTES = []
@@ -405,3 +406,21 @@ def get_transactions(bank, request, resource_id):
         "transactions": report,
     }
     return json_response(200, payload)
+
+
+# -- payments (payments.py) -------------------------------------------------
+
+
+@route("POST", "/v1/(payments|bulk-payments)/([^/]+)")
+def initiate_payment(bank, request, service, product):
+    return payments.initiate(bank, request, service, product)
+
+
+@route("POST", "/v1/(payments|bulk-payments)/([^/]+)/([^/]+)/authorisations")
+def authorise_payment(bank, request, service, product, payment_id):
+    return payments.authorise(bank, request, service, product, payment_id)
+
+
+@route("GET", "/v1/(payments|bulk-payments)/([^/]+)/([^/]+)/status")
+def payment_status(bank, request, service, product, payment_id):
+    return payments.status(bank, request, service, product, payment_id)

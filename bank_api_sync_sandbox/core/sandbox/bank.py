@@ -26,6 +26,7 @@ from .auth import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, TokenStore
 from .consents import ConsentStore
 from .faults import FaultBoard
 from .ledger import DEFAULT_ACCOUNTS, Ledger
+from .payments import PaymentStore
 from .server import SandboxHTTPServer
 
 
@@ -100,6 +101,7 @@ class SandboxBank:
         )
         self.tokens = TokenStore(self.now, client_id, client_secret, token_lifetime)
         self.consents = ConsentStore(self.now, auto_approve_consents, max_consent_days)
+        self.payments = PaymentStore(self.today)
         self.faults = FaultBoard()
         self.request_log: list[LoggedRequest] = []
         self._extra_windows = []  # absolute (start, end) maintenance windows
