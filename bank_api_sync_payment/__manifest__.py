@@ -10,6 +10,7 @@
     "license": "LGPL-3",
     "depends": [
         "bank_api_sync",
+        "bank_api_sync_sandbox",
         "account_payment_order",
         "account_banking_sepa_credit_transfer",
     ],
@@ -22,6 +23,8 @@
         "views/account_payment_order_views.xml",
         "views/account_payment_line_views.xml",
         "views/account_move_views.xml",
+        "views/account_payment_mode_views.xml",
+        "views/bank_api_connection_views.xml",
         "views/bank_api_payment_audit_views.xml",
         "views/bank_api_payment_approval_limit_views.xml",
         "views/bank_api_whitelist_check_views.xml",

@@ -1,3 +1,5 @@
+import uuid
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -8,6 +10,14 @@ from ..core.audit import content_hash
 from ..core.checks import OrderFacts, check_order, payment_key
 from ..core.elixir import ElixirError, ElixirTransfer, elixir_file
 from ..core.fake_whitelist import EMBEDDED, embedded_whitelist_url
+from ..core.initiation import (
+    STATUS_STATES,
+    PaymentBatch,
+    Submission,
+    Transfer,
+    initiator_for,
+)
+from ..core.siblings import errors as core_errors
 from ..core.whitelist import (
     PRODUCTION_URL,
     WhiteListCache,
@@ -37,8 +47,18 @@ APPROVAL_FIELDS = frozenset(
         "bank_api_approved_by_id",
         "bank_api_approved_at",
         "bank_api_approved_hash",
+        "bank_api_bank_payment_id",
+        "bank_api_bank_path",
+        "bank_api_bank_status",
     }
 )
+# What a person reads of the bank's ISO 20022 status, and the audit event of
+# reaching it.
+BANK_STATE_EVENTS = {
+    "accepted": "bank_accepted",
+    "executed": "executed",
+    "rejected": "bank_rejected",
+}
 PREPARER = "bank_api_sync_payment.group_payment_preparer"
 APPROVER = "bank_api_sync_payment.group_payment_approver"
 
@@ -93,6 +113,31 @@ class AccountPaymentOrder(models.Model):
     bank_api_blocked_count = fields.Integer(
         string="Blocked Lines", compute="_compute_bank_api_blocked_count"
     )
+    bank_api_send_by_api = fields.Boolean(
+        related="payment_mode_id.bank_api_send_by_api"
+    )
+    bank_api_bank_payment_id = fields.Char(
+        string="Bank Payment ID", readonly=True, copy=False
+    )
+    bank_api_bank_path = fields.Char(readonly=True, copy=False)
+    bank_api_bank_status = fields.Char(
+        string="Bank Status",
+        readonly=True,
+        copy=False,
+        help="The bank's ISO 20022 status of the payment (RCVD received, ACSP "
+        "accepted, ACSC executed, RJCT rejected...).",
+    )
+    bank_api_bank_state = fields.Selection(
+        selection=[
+            ("sent", "Sent"),
+            ("accepted", "Accepted"),
+            ("executed", "Executed"),
+            ("rejected", "Rejected"),
+        ],
+        string="At the Bank",
+        compute="_compute_bank_api_bank_state",
+        store=True,
+    )
 
     @api.depends(
         "payment_line_ids",
@@ -121,6 +166,12 @@ class AccountPaymentOrder(models.Model):
                 if broken
                 else self.env._("Intact")
             )
+
+    @api.depends("bank_api_bank_status")
+    def _compute_bank_api_bank_state(self):
+        for order in self:
+            status = order.bank_api_bank_status
+            order.bank_api_bank_state = STATUS_STATES.get(status or "")
 
     @api.depends("payment_line_ids.bank_api_whitelist_blocked")
     def _compute_bank_api_blocked_count(self):
@@ -345,9 +396,151 @@ class AccountPaymentOrder(models.Model):
             raise UserError(self._bank_api_text(error.reason)) from None
         return content, f"elixir_{self.name.replace('/', '_')}.pli"
 
+    def action_bank_api_send(self):
+        """Send the approved order through the bank connection of its journal
+        (payment initiation). Its X-Request-ID is derived from the order and
+        the content approved, so sending again after a timeout or an error
+        is the same request: the bank pays once."""
+        self.ensure_one()
+        stop = self._bank_api_check_sendable()
+        if stop:
+            return stop
+        connection = self._bank_api_connection()
+        problem = connection._bank_api_payment_problem()
+        if problem:
+            raise UserError(problem)
+        client = connection._build_client(
+            user_present=True, psu=connection._request_psu_context()
+        )
+        payments = initiator_for(client)
+        if payments is None:
+            raise UserError(
+                self.env._(
+                    "The bank of connection %(name)s takes no payments through "
+                    "its API: generate the payment file instead.",
+                    name=connection.name,
+                )
+            )
+        try:
+            submission = payments.initiate(self._bank_api_batch())
+        except core_errors.BankApiError as error:
+            connection.sudo()._save_client_state(client)
+            raise UserError(connection._describe_error(error)) from None
+        connection.sudo()._save_client_state(client)
+        self.sudo().write(
+            {
+                "bank_api_bank_payment_id": submission.payment_id,
+                "bank_api_bank_path": submission.path,
+                "bank_api_bank_status": submission.status,
+                "state": "generated",
+                "date_generated": fields.Date.context_today(self),
+                "generated_user_id": self.env.user.id,
+            }
+        )
+        super().generated2uploaded()
+        self._bank_api_audit(
+            "sent",
+            self.env._(
+                "Sent through %(connection)s: payment %(payment)s, status "
+                "%(status)s.",
+                connection=connection.name,
+                payment=submission.payment_id,
+                status=submission.status,
+            ),
+        )
+        return True
+
+    def action_bank_api_check_status(self):
+        """Ask the bank how the payment stands; a rejected payment cancels the
+        order's payments (the bills are open again)."""
+        for order in self.filtered("bank_api_bank_payment_id"):
+            connection = order._bank_api_connection()
+            client = connection._build_client(
+                user_present=True, psu=connection._request_psu_context()
+            )
+            try:
+                status = initiator_for(client).status(
+                    Submission(
+                        order.bank_api_bank_payment_id,
+                        order.bank_api_bank_status,
+                        order.bank_api_bank_path,
+                    )
+                )
+            except core_errors.BankApiError as error:
+                connection.sudo()._save_client_state(client)
+                raise UserError(connection._describe_error(error)) from None
+            connection.sudo()._save_client_state(client)
+            order._bank_api_take_status(status)
+        return True
+
     # -------------------------------------------------------------------------
     # Business methods
     # -------------------------------------------------------------------------
+
+    def _bank_api_take_status(self, status):
+        self.ensure_one()
+        if status == self.bank_api_bank_status:
+            return
+        before = self.bank_api_bank_state
+        self.sudo().bank_api_bank_status = status
+        state = self.bank_api_bank_state
+        if state != before and state in BANK_STATE_EVENTS:
+            self._bank_api_audit(
+                BANK_STATE_EVENTS[state],
+                self.env._("The bank's status: %(status)s.", status=status),
+            )
+        if state == "rejected":
+            self.action_cancel()
+
+    def _bank_api_connection(self):
+        """The connection that feeds the order's bank journal."""
+        account = (
+            self.env["bank.api.account"]
+            .sudo()
+            .search([("journal_id", "=", self.journal_id.id)], limit=1)
+        )
+        if not account:
+            raise UserError(
+                self.env._(
+                    "No bank connection feeds journal %(journal)s: connect its "
+                    "bank, or generate the payment file.",
+                    journal=self.journal_id.display_name,
+                )
+            )
+        return account.connection_id.sudo(False)
+
+    def _bank_api_batch(self):
+        """The order's payments as the bank receives them."""
+        debtor = compact_account(self.company_partner_bank_id.acc_number)
+        dates = [date for date in self.payment_ids.mapped("payment_line_date") if date]
+        transfers = tuple(
+            Transfer(
+                end_to_end_id=payment.payment_line_ids[:1].name,
+                amount=payment.payment_line_ids[:1]._bank_api_decimal(payment.amount),
+                creditor_iban=compact_account(payment.partner_bank_id.acc_number),
+                creditor_name=payment.partner_id.name,
+                remittance=payment.payment_reference or "",
+            )
+            for payment in self.payment_ids.sorted("id")
+        )
+        return PaymentBatch(
+            debtor_iban=debtor,
+            currency=(self.journal_id.currency_id or self.company_id.currency_id).name,
+            execution_date=max([fields.Date.context_today(self), *dates[:1]]),
+            transfers=transfers,
+            idempotency_key=self._bank_api_idempotency_key(),
+        )
+
+    def _bank_api_idempotency_key(self):
+        """The same for every attempt to send this approved content."""
+        database = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
+        return str(
+            uuid.uuid5(
+                uuid.NAMESPACE_URL,
+                f"bank_api_sync_payment:{database}:{self.id}:"
+                f"{self.bank_api_approved_hash}",
+            )
+        )
 
     def _bank_api_check_approval_fields(self, vals):
         if APPROVAL_FIELDS & set(vals) and not self.env.su:

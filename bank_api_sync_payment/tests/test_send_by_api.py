@@ -1,0 +1,105 @@
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from odoo.addons.bank_api_sync_sandbox.tests.common import SandboxSyncCase
+
+from ..core.initiation import initiator_for
+from .common import PaymentOrderCase
+
+
+@tagged("post_install", "-at_install")
+class TestSendByApi(PaymentOrderCase, SandboxSyncCase):
+    """Bills paid through the Sandbox Bank: the order approved by a second
+    person goes to the bank's payment API over real HTTP."""
+
+    def setUp(self):
+        super().setUp()
+        pln_account = self.accounts.filtered(lambda a: a.currency_id.name == "PLN")
+        self.connection.bank_api_payments_scope = True
+        self.api_mode = self.payment_mode(
+            "Sandbox Bank transfers",
+            "bank_api_sync_payment.account_payment_method_elixir_o",
+            pln_account.journal_id,
+        )
+        self.api_mode.bank_api_send_by_api = True
+
+    def approved_order(self):
+        bills = self.bill(self.supplier, 1000, "FV/2026/11/0060") | self.bill(
+            self.supplier, 2000, "FV/2026/11/0061", split_payment=True
+        )
+        order = self.order(bills, mode=self.api_mode)
+        order.draft2open()
+        order.with_user(self.approver).action_bank_api_approve()
+        return order, bills
+
+    def bank_posts(self):
+        return [
+            entry
+            for entry in self.bank.request_log
+            if entry.method == "POST"
+            and "/bulk-payments/" in entry.path
+            and not entry.path.endswith("/authorisations")
+        ]
+
+    def test_an_approved_order_is_paid_through_the_bank(self):
+        order, bills = self.approved_order()
+        order.with_user(self.preparer).action_bank_api_send()
+        self.assertEqual(order.state, "uploaded")
+        self.assertEqual(order.bank_api_bank_state, "sent")
+        self.assertEqual(set(bills.mapped("payment_state")), {"in_payment"})
+        payment = self.bank.payments.payments[order.bank_api_bank_payment_id]
+        self.assertEqual(
+            sorted(str(transfer[0]) for transfer in payment.transfers),
+            ["1230.00", "2460.00"],
+        )
+        self.assertIn(
+            "/VAT/460,00/IDC/5260250274/INV/FV/2026/11/0061",
+            [transfer[4] for transfer in payment.transfers],
+        )
+        self.assertEqual(
+            self.bank_posts()[0].header("X-Request-ID"),
+            order._bank_api_idempotency_key(),
+        )
+        order.with_user(self.preparer).action_bank_api_check_status()
+        self.assertEqual(order.bank_api_bank_status, "ACSC")
+        self.assertEqual(order.bank_api_bank_state, "executed")
+        self.assertEqual(self.events(order)[-2:], ["sent", "executed"])
+
+    def test_sending_again_is_the_same_request(self):
+        """The key depends on the order and the content approved only: a
+        person who sends again after a timeout sends the same X-Request-ID,
+        and the bank answers the payment it already has."""
+        order, _bills = self.approved_order()
+        key = order._bank_api_idempotency_key()
+        self.assertEqual(key, order._bank_api_idempotency_key())
+        order.with_user(self.preparer).action_bank_api_send()
+        batch = order._bank_api_batch()
+        again = order._bank_api_connection()._build_client()
+        submission = initiator_for(again).initiate(batch)
+        self.assertEqual(submission.payment_id, order.bank_api_bank_payment_id)
+        self.assertEqual(len(self.bank.payments.payments), 1)
+
+    def test_a_connection_made_to_read_statements_cannot_pay(self):
+        order, _bills = self.approved_order()
+        self.connection.bank_api_payments_scope = False
+        with self.assertRaisesRegex(UserError, "does not cover payments"):
+            order.with_user(self.preparer).action_bank_api_send()
+        self.assertEqual(self.bank.payments.payments, {})
+        self.assertEqual(order.state, "open")
+
+    def test_the_bank_refuses_a_revoked_consent_and_odoo_says_why(self):
+        order, _bills = self.approved_order()
+        self.bank.consents.set_status(self.connection.consent_id, "revokedByPsu")
+        with self.assertRaisesRegex(UserError, "no longer accepts the consent"):
+            order.with_user(self.preparer).action_bank_api_send()
+        self.assertEqual(self.bank.payments.payments, {})
+
+    def test_a_rejected_payment_opens_the_bills_again(self):
+        order, bills = self.approved_order()
+        order.with_user(self.preparer).action_bank_api_send()
+        self.bank.payments.payments[order.bank_api_bank_payment_id].status = "RJCT"
+        order.with_user(self.preparer).action_bank_api_check_status()
+        self.assertEqual(order.bank_api_bank_state, "rejected")
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(set(bills.mapped("payment_state")), {"not_paid"})
+        self.assertEqual(self.events(order)[-2:], ["bank_rejected", "cancelled"])
