@@ -290,6 +290,23 @@ class SandboxBank:
     def opening_balance(self, resource_id: str):
         return self.ledger_book.opening_balance(resource_id)
 
+    def book_initiated(self, payment) -> None:
+        """Book an authorised payment's transfers on its debit account."""
+        account = next(
+            a for a in self.accounts.values() if a.iban == payment.debtor_iban
+        )
+        self.ledger_book.book_initiated(
+            account.resource_id,
+            payment.execution_date,
+            payment.payment_id,
+            [
+                (end_to_end, amount, iban, name, remittance)
+                for amount, _currency, iban, name, remittance, end_to_end in (
+                    payment.transfers
+                )
+            ],
+        )
+
     def balances(self, resource_id: str) -> dict:
         """{"closingBooked": Decimal, "interimAvailable": Decimal} today."""
         closing, available = self.ledger_book.balances(resource_id, self.today())

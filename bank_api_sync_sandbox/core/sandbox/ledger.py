@@ -251,6 +251,34 @@ class Ledger:
         )
         return closing, closing + pending_debits
 
+    def book_initiated(self, resource_id, day, payment_id, transfers):
+        """Add the transfers of a payment this bank was asked to make (payment
+        initiation) to the account's movements of ``day``, booked that day;
+        ``transfers``: (end-to-end id, amount, creditor iban, name, remittance)."""
+        account = self.accounts[resource_id]
+        booked = []
+        for index, (end_to_end, amount, iban, name, remittance) in enumerate(transfers):
+            movement = Movement()
+            movement.day = day
+            movement.lag = 0
+            movement.linked = False
+            movement.currency = account.currency
+            movement.kind = "initiated_payment"
+            movement.amount = -Decimal(amount).quantize(CENT)
+            movement.end_to_end_id = end_to_end
+            movement.fx = None
+            movement.counterparty_name, movement.counterparty_iban = name, iban
+            movement.remittance = remittance
+            movement.bank_code = "PMNT-ICDT-DMCT"
+            movement.proprietary_code = (
+                "MPP" if remittance.startswith("/VAT/") else "ELIXIR"
+            )
+            movement.booked_id = f"{payment_id}-{index + 1:04d}"
+            movement.pending_id = f"{payment_id}-P{index + 1:04d}"
+            booked.append(movement)
+        with self._lock:
+            self.movements(resource_id, day).extend(booked)
+
     # -- generation ----------------------------------------------------------
 
     def _volume(self, account, rng, weekend: bool) -> int:

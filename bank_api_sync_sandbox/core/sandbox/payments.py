@@ -17,7 +17,9 @@
   pays twice); with another body it is refused (400 FORMAT_ERROR).
 * ``POST /v1/{service}/{product}/{paymentId}/authorisations`` is the
   customer's authorisation (approved at once, as the bank's consents are):
-  ``scaStatus`` ``finalised`` and the payment ``ACSP``;
+  ``scaStatus`` ``finalised`` and the payment ``ACSP``; its transfers join
+  the debit account's ledger, booked on the execution date (with their
+  end-to-end id, creditor and remittance), so the next sync brings them.
   ``GET .../{paymentId}/status`` tells ``transactionStatus``, which becomes
   ``ACSC`` once the bank's clock reaches the execution date.
 """
@@ -46,7 +48,7 @@ class SandboxPayment:
     body_digest: str
     debtor_iban: str
     execution_date: date
-    transfers: list  # (amount Decimal, currency, creditor iban, name, remittance)
+    transfers: list  # (amount, currency, creditor iban, name, remittance, e2e id)
     status: str = "RCVD"
     authorisations: list = field(default_factory=list)
 
@@ -111,11 +113,12 @@ def _transfer(entry, where):
     creditor = (entry.get("creditorAccount") or {}).get("iban")
     name = entry.get("creditorName")
     remittance = entry.get("remittanceInformationUnstructured") or ""
+    end_to_end = str(entry.get("endToEndIdentification") or "")[:35]
     if not creditor or not name:
         raise ValueError(f"{where}: creditorAccount.iban and creditorName are required")
     if len(remittance) > 140 or len(name) > 70:
         raise ValueError(f"{where}: remittance over 140 or creditorName over 70 chars")
-    return amount, currency, creditor, name, remittance
+    return amount, currency, creditor, name, remittance, end_to_end
 
 
 def parse_initiation(service, body, today):
@@ -158,6 +161,8 @@ def initiate(bank, request, service, product):
         parsed = parse_initiation(service, json.loads(request.body), bank.today())
     except ValueError as problem:
         return tpp_error(400, "FORMAT_ERROR", str(problem))
+    if parsed["debtor_iban"] not in {a.iban for a in bank.accounts.values()}:
+        return tpp_error(400, "FORMAT_ERROR", "The debit account is not at this bank.")
     if not bank.consents.get(consent_id).covers(parsed["debtor_iban"]):
         return tpp_error(
             401, "CONSENT_INVALID", "The consent does not cover the debit account."
@@ -188,6 +193,7 @@ def authorise(bank, request, service, product, payment_id):
         return tpp_error(403, "RESOURCE_UNKNOWN", "No payment with this id.")
     if payment.status == "RCVD":
         payment.status = "ACSP"
+        bank.book_initiated(payment)
     authorisation_id = f"{payment_id}-auth-{len(payment.authorisations) + 1}"
     payment.authorisations.append(authorisation_id)
     return json_response(

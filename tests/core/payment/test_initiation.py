@@ -69,6 +69,11 @@ def test_a_bulk_is_initiated_authorised_and_executed(bank):
     assert [t[0] for t in stored.transfers] == [Decimal("100.00"), Decimal("101.00")]
     assert stored.transfers[1][4] == "FV/2026/11/0001"
     assert state_of(payments.status(submission)) == "executed"
+    pln = next(a for a in bank.accounts.values() if a.currency == "PLN")
+    booked = {tx.get("endToEndId"): tx for tx in bank.ledger(pln.resource_id, "booked")}
+    assert booked["P00001"]["transactionAmount"]["amount"] == "-101.00"
+    assert booked["P00001"]["remittanceInformationUnstructured"] == "FV/2026/11/0001"
+    assert booked["P00001"]["creditorAccount"] == {"iban": CREDITOR}
 
 
 def test_one_transfer_is_a_single_payment(bank):
