@@ -13,18 +13,18 @@ class BankApiPaymentDemo(models.AbstractModel):
 
     @api.model
     def _prepare_payments(self):
-        """Vendor bills of three Polish suppliers (one a split payment), an
-        Elixir-O payment mode on the sandbox's PLN journal and a draft order
-        paying them, prepared by the accountant (admin)."""
-        journal = (
-            self.env["bank.api.account"]
-            .search(
-                [("currency_id.name", "=", "PLN"), ("journal_id", "!=", False)], limit=1
-            )
-            .journal_id
+        """Vendor bills of three Polish suppliers (one a split payment), a
+        payment mode sending through the Sandbox Bank (Elixir-O as its file)
+        on the sandbox's PLN journal and a draft order paying them, prepared
+        by the accountant (admin)."""
+        account = self.env["bank.api.account"].search(
+            [("currency_id.name", "=", "PLN"), ("journal_id", "!=", False)], limit=1
         )
+        journal = account.journal_id
         if not journal:
             return
+        # The Sandbox Bank's consent covers payments: orders go through its API.
+        account.connection_id.bank_api_payments_scope = True
         admin = self.env.ref("base.user_admin")
         method = self.env.ref("bank_api_sync_payment.account_payment_method_elixir_o")
         if method not in journal.outbound_payment_method_line_ids.payment_method_id:
@@ -33,12 +33,13 @@ class BankApiPaymentDemo(models.AbstractModel):
             ]
         mode = self.env["account.payment.mode"].create(
             {
-                "name": "Polish transfers (Elixir-O)",
+                "name": "Polish transfers (Sandbox Bank API, Elixir-O file)",
                 "payment_method_id": method.id,
                 "bank_account_link": "fixed",
                 "fixed_journal_id": journal.id,
                 "payment_order_ok": True,
                 "default_date_prefered": "now",
+                "bank_api_send_by_api": True,
             }
         )
         tax = self.env["account.tax"].create(
