@@ -10,7 +10,6 @@
     "license": "LGPL-3",
     "depends": [
         "bank_api_sync",
-        "bank_api_sync_sandbox",
         "account_payment_order",
         "account_banking_sepa_credit_transfer",
     ],

@@ -14,8 +14,10 @@ Chromium or websocket-client is missing, and a green run must mean they ran.
 import argparse
 import os
 import re
+import signal
 import subprocess
 import sys
+import threading
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -34,6 +36,10 @@ RESULTS_DIR = REPO_ROOT / "var" / "test-results"
 ODOO_REPORT = re.compile(
     r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database"
 )
+# A test run that prints nothing for this long is stuck (a thread that never
+# ends, a lock never released): its stacks are dumped and it is stopped, so
+# that the run ends with the cause instead of running into CI's own limit.
+SILENCE_LIMIT = int(os.environ.get("BANK_API_SYNC_TEST_SILENCE_LIMIT", 900))
 ODOO_LOG_LINE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) \S+ "
     r"(?P<logger>[\w.]+): (?P<message>.*)"
@@ -52,6 +58,36 @@ class Tally:
     def fail(self, what, count=1):
         self.failed += count
         self.failures.append(what)
+
+
+class SilenceWatchdog:
+    """Stops a process that printed nothing for ``limit`` seconds: SIGQUIT
+    first (Odoo answers it by logging every thread's stack), then SIGKILL."""
+
+    def __init__(self, proc, limit):
+        self.proc = proc
+        self.limit = limit
+        self.fired = False
+        self._last = time.monotonic()
+        self._done = threading.Event()
+        threading.Thread(target=self._watch, daemon=True).start()
+
+    def heard(self):
+        self._last = time.monotonic()
+
+    def stop(self):
+        self._done.set()
+
+    def _watch(self):
+        while not self._done.wait(5):
+            if time.monotonic() - self._last < self.limit:
+                continue
+            self.fired = True
+            print(f"\nNo output for {self.limit} s: dumping stacks, then stopping")
+            self.proc.send_signal(signal.SIGQUIT)
+            if not self._done.wait(15):
+                self.proc.kill()
+            return
 
 
 def banner(title):
@@ -149,7 +185,9 @@ def run_odoo_tests(tally, test_tags, keep_db):
             text=True,
         ) as proc,
     ):
+        watchdog = SilenceWatchdog(proc, SILENCE_LIMIT)
         for line in proc.stdout:
+            watchdog.heard()
             log.write(line)
             match = ODOO_LOG_LINE.match(line)
             if not match:
@@ -168,6 +206,12 @@ def run_odoo_tests(tally, test_tags, keep_db):
                 if level == "WARNING":
                     print(line, end="", flush=True)
         returncode = proc.wait()
+        watchdog.stop()
+    if watchdog.fired:
+        tally.fail(
+            f"odoo: the test run printed nothing for {SILENCE_LIMIT} s and was "
+            "stopped (its threads' stacks are in the log)"
+        )
     print(f"(Odoo's full log: {log_path}, {time.monotonic() - started:.0f} s)")
 
     if report is None:

@@ -1,6 +1,6 @@
 from odoo import Command, api, fields, models
 
-from ..core.fake_whitelist import DEMO_TAXPAYERS
+from odoo.addons.bank_api_sync_payment.core.fake_whitelist import DEMO_TAXPAYERS
 
 UNLISTED_SUPPLIER = ("7740001454", "PL10105000997603123456789123", "Transport Kowalski")
 

@@ -1,10 +1,9 @@
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from odoo.addons.bank_api_sync_payment.core.initiation import initiator_for
+from odoo.addons.bank_api_sync_payment.tests.common import PaymentOrderCase
 from odoo.addons.bank_api_sync_sandbox.tests.common import SandboxSyncCase
-
-from ..core.initiation import initiator_for
-from .common import PaymentOrderCase
 
 
 @tagged("post_install", "-at_install")
