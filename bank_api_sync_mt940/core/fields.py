@@ -12,7 +12,10 @@ from decimal import Decimal
 from .errors import Mt940Error, _lt
 from .model import Balance
 
-_AMOUNT = re.compile(r"\d{1,15}(?:,\d*)?")
+_AMOUNT = re.compile(r"[0-9]{1,15}(?:,[0-9]*)?")
+# :28C: is 5n[/5n]; some banks number further (and write more after a
+# second "/"): up to 9 ASCII digits, so that int() never sees other digits.
+_NUMBER = re.compile(r"[0-9]{1,9}")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 # :61: = value date, [entry date], mark, [funds code], amount, type code,
 # then customer reference, "//" bank reference on the same line.
@@ -38,7 +41,7 @@ def parse_yymmdd(text):
     known = _dates.get(text)
     if known is not None:
         return known
-    if len(text) != 6 or not text.isdigit():
+    if len(text) != 6 or not text.isascii() or not text.isdigit():
         raise ValueError(_lt("date %(date)r is not in the form YYMMDD", date=text))
     year = int(text[:2])
     year += 1900 if year >= 80 else 2000
@@ -94,6 +97,10 @@ def parse_amount(text):
     return Decimal(text.replace(",", "."))
 
 
+def _shorten(text, limit=30):
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def _single_line(tag, line, lines):
     if len(lines) > 1 and any(extra.strip() for extra in lines[1:]):
         raise Mt940Error(
@@ -147,17 +154,25 @@ def parse_statement_number(tag, line, lines):
     """
     raw = _single_line(tag, line, lines)
     parts = raw.split("/")
-    if not parts[0].isdigit():
+    if not _NUMBER.fullmatch(parts[0]):
         raise Mt940Error(
-            line, tag, _lt("statement number %(number)r is not a number", number=raw)
+            line,
+            tag,
+            _lt(
+                "statement number %(number)r is not a number",
+                number=_shorten(raw),
+            ),
         )
     sequence = None
     if len(parts) == 2:
-        if not parts[1].isdigit():
+        if not _NUMBER.fullmatch(parts[1]):
             raise Mt940Error(
                 line,
                 tag,
-                _lt("sequence number %(number)r is not a number", number=parts[1]),
+                _lt(
+                    "sequence number %(number)r is not a number",
+                    number=_shorten(parts[1]),
+                ),
             )
         sequence = int(parts[1])
     return int(parts[0]), sequence, raw
@@ -236,7 +251,7 @@ def _explain_statement_line(tag, line, text):
             )
         )
     position = 6
-    if text[6:10].isdigit():
+    if text[6:10].isascii() and text[6:10].isdigit():
         try:
             entry_date(value_date, text[6:10])
         except ValueError as error:
