@@ -124,8 +124,8 @@ def test_check_lists_every_problem_of_a_file(tmp_path):
     assert lines == [
         f"{good}: warning: line 5, field :61:: date '240230' does not exist: read "
         "as 2024-02-29, the last day of that month",
-        f"{good}: warning: line 7, field :61:: date '240631' does not exist: read "
-        "as 2024-06-30, the last day of that month",
+        f"{good}: warning: line 7, field :61:: entry date '0230' does not exist: "
+        "read as 2024-02-29, the last day of that month",
         f"{good}: 1 statement(s), 0 interim report(s), 2 transaction(s), "
         "2 warning(s), 0 error(s)",
         f"{path}: error: line 5, field :62F:: closing balance 2,00 PLN is not the "

@@ -68,7 +68,7 @@ def test_dates_banks_print_that_do_not_exist():
         date(2024, 2, 29),
         date(2024, 2, 29),
     )
-    assert fee.value_date == date(2024, 6, 30)
+    assert (fee.value_date, fee.entry_date) == (date(2024, 3, 1), date(2024, 2, 29))
     assert [(w.line, w.field, w.code) for w in warnings] == [
         (5, ":61:", "impossible_date"),
         (7, ":61:", "impossible_date"),
@@ -76,6 +76,7 @@ def test_dates_banks_print_that_do_not_exist():
     assert warnings[0].reason == (
         "date '240230' does not exist: read as 2024-02-29, the last day of that month"
     )
+    assert warnings[1].reason.startswith("entry date '0230' does not exist")
 
 
 def test_the_same_impossible_date_is_named_on_every_line():
