@@ -211,15 +211,14 @@ def parse_balance(tag, line, lines, warn=None):
 def _tolerated_date(tag, line, text, warn, error):
     """The date a bank printed that does not exist, read as the month's
     last day with a warning; else the parse error."""
-    if warn is not None:
-        try:
-            when, reason = tolerant_yymmdd(text)
-        except ValueError:
-            pass
-        else:
-            warn(line, tag, reason, "impossible_date")
-            return when
-    raise Mt940Error(line, tag, error.args[0]) from None
+    if warn is None:
+        raise Mt940Error(line, tag, error.args[0]) from None
+    try:
+        when, reason = tolerant_yymmdd(text)
+    except ValueError:
+        raise Mt940Error(line, tag, error.args[0]) from None
+    warn(line, tag, reason, "impossible_date")
+    return when
 
 
 def parse_statement_number(tag, line, lines):

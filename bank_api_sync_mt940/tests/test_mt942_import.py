@@ -46,7 +46,7 @@ class TestMt942Import(Mt940ImportCase):
         statement = self.assertConfirmedStatement()
         self.assertEqual(final.statement_ids, statement)
         self.assertIn("3 line(s) imported earlier from interim reports", final.warnings)
-        self.assertIn(lines, statement.line_ids)
+        self.assertLessEqual(lines, statement.line_ids)
         # The same files again change nothing.
         again = self.upload(self.journal, "mt942_interim.sta", "mt940_after_mt942.sta")
         self.assertEqual((again.line_count, again.duplicate_count), (0, 7))
