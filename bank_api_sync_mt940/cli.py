@@ -1,11 +1,20 @@
-"""Read MT940 files and print their statements as JSON.
+"""Read MT940 (and MT942) files and print their statements as JSON, or check
+them and list every problem.
 
     python -m odoo.addons.bank_api_sync_mt940.cli [--encoding CODEC] FILE...
+    python -m odoo.addons.bank_api_sync_mt940.cli --check FILE...
 
 Prints one JSON array with the statements of every file (amounts as strings,
 dates as ISO dates). A file that is not valid MT940 prints nothing of its
 statements: one line on stderr names the file, the line and the field, and
-the exit status is 2. Only the plain-Python core is used: the module sits in
+the exit status is 2. What the parser tolerated (a bank's header line, a
+padded code, the 30th of February) is one ``warning:`` line each on stderr.
+
+``--check`` prints, per file, every warning and every failed check (each
+statement that does not add up, each number that does not follow, not only
+the first), then a summary line; an error that stops the reading (a line
+that is no MT940) ends that file's list. Exit status 2 when any file has an
+error, 0 otherwise. Only the plain-Python core is used: the module sits in
 the add-on (hence the odoo.addons path) but needs no database.
 """
 
@@ -15,7 +24,7 @@ import json
 import sys
 
 from .core.errors import Mt940Error
-from .core.parser import parse_file
+from .core.parser import iter_statements, parse_file
 from .core.structured86 import PROFILES
 
 EXIT_BAD_FILE = 2
@@ -66,9 +75,21 @@ def transaction_json(transaction):
     }
 
 
+def _total(total):
+    if total is None:
+        return None
+    return {"count": total.count, "amount": str(total.amount)}
+
+
 def statement_json(statement, path):
     return {
         "file": path,
+        "message": "MT942" if statement.is_interim else "MT940",
+        "report_time": _text(
+            statement.report_time and statement.report_time.isoformat()
+        ),
+        "debit_total": _total(statement.debit_total),
+        "credit_total": _total(statement.credit_total),
         "encoding": statement.encoding,
         "line": statement.line,
         "reference": statement.reference,
@@ -117,14 +138,22 @@ def main(argv=None):
         help="mapping of Polish :86: sub-fields; default: from the account's bank",
     )
     parser.add_argument("--compact", action="store_true", help="no indentation")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="list every warning and problem of each file instead of the JSON",
+    )
     args = parser.parse_args(argv)
+    if args.check:
+        return check_files(args.files, args.encoding, args.profile)
 
     statements = []
     status = 0
     for path in args.files:
+        warnings = []
         try:
             with open(path, "rb") as file:
-                parsed = parse_file(file, args.encoding, args.profile)
+                parsed = parse_file(file, args.encoding, args.profile, warnings)
         except Mt940Error as error:
             sys.stderr.write(f"{path}: {error}\n")
             status = EXIT_BAD_FILE
@@ -133,17 +162,62 @@ def main(argv=None):
             sys.stderr.write(f"{path}: cannot read the file: {error.strerror}\n")
             status = EXIT_BAD_FILE
             continue
+        for warning in warnings:
+            sys.stderr.write(f"{path}: warning: {warning}\n")
         statements.extend(statement_json(statement, path) for statement in parsed)
-    text = json.dumps(
-        statements, ensure_ascii=False, indent=None if args.compact else 2
+    _write(
+        json.dumps(statements, ensure_ascii=False, indent=None if args.compact else 2)
     )
+    return status
+
+
+def check_file(path, encoding=None, profile=None):
+    """(lines to print, whether the file has an error) for ``path``."""
+    warnings = []
+    problems = []
+    statements = []
+    try:
+        with open(path, "rb") as file:
+            for statement in iter_statements(
+                file, encoding, profile, warnings, problems
+            ):
+                statements.append(statement)
+    except Mt940Error as error:
+        problems.append(error)
+    except OSError as error:
+        return [f"{path}: error: cannot read the file: {error.strerror}"], True
+    found = [(item.line, 0, f"warning: {item}") for item in warnings]
+    found += [(item.line, 1, f"error: {item}") for item in problems]
+    lines = [f"{path}: {text}" for _, _, text in sorted(found)]
+    interim = sum(1 for statement in statements if statement.is_interim)
+    transactions = sum(len(statement.transactions) for statement in statements)
+    lines.append(
+        f"{path}: {len(statements) - interim} statement(s), {interim} interim "
+        f"report(s), {transactions} transaction(s), {len(warnings)} warning(s), "
+        f"{len(problems)} error(s)"
+    )
+    return lines, bool(problems)
+
+
+def check_files(paths, encoding=None, profile=None):
+    status = 0
+    output = []
+    for path in paths:
+        lines, failed = check_file(path, encoding, profile)
+        output += lines
+        if failed:
+            status = EXIT_BAD_FILE
+    _write("\n".join(output))
+    return status
+
+
+def _write(text):
     output = getattr(sys.stdout, "buffer", None)
     if output is not None:
         output.write(text.encode("utf-8") + b"\n")
         output.flush()
     else:
         sys.stdout.write(text + "\n")
-    return status
 
 
 if __name__ == "__main__":

@@ -9,8 +9,8 @@ What the Odoo glue uses (see ``parser.py`` for the two ways in):
 """
 
 from .encoding import detect_encoding
-from .errors import Mt940Error
-from .model import Balance, Details, Statement, Transaction
+from .errors import Mt940Error, Mt940Warning
+from .model import Balance, Details, Statement, Total, Transaction
 from .parser import FileSummary, iter_statements, parse_file, validate_file
 from .validation import (
     ContinuityIssue,

@@ -39,6 +39,27 @@ def _lt(template, **values):
     return Reason(template, **values)
 
 
+class Mt940Warning:
+    """Something the parser tolerated and says so: a bank's header line, a
+    date that does not exist, a padded code. Same ``line``, ``field`` and
+    ``reason`` as :class:`Mt940Error`; ``code`` names the kind of tolerance
+    (``header_line``, ``impossible_date``, ``padded_type_code``)."""
+
+    __slots__ = ("code", "field", "line", "reason")
+
+    def __init__(self, line, field, reason, code):
+        self.line = line
+        self.field = field
+        self.reason = reason
+        self.code = code
+
+    def __str__(self):
+        return f"line {self.line}, field {self.field}: {self.reason}"
+
+    def __repr__(self):
+        return f"Mt940Warning({self.code!r}, {str(self)!r})"
+
+
 class Mt940Error(ValueError):
     """Malformed or inconsistent MT940 input.
 

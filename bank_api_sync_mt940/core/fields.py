@@ -5,6 +5,7 @@ Each function takes the field's line number and its lines (as yielded by the
 tokenizer) and raises :class:`Mt940Error` naming that line and the field.
 """
 
+import calendar
 import re
 from datetime import date
 from decimal import Decimal
@@ -12,13 +13,22 @@ from decimal import Decimal
 from .errors import Mt940Error, _lt
 from .model import Balance
 
-_AMOUNT = re.compile(r"\d{1,15}(?:,\d*)?")
+_AMOUNT = re.compile(r"[0-9]{1,15}(?:,[0-9]*)?")
+# :28C: is 5n[/5n]; some banks number further (and write more after a
+# second "/"): up to 9 ASCII digits, so that int() never sees other digits.
+_NUMBER = re.compile(r"[0-9]{1,9}")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 # :61: = value date, [entry date], mark, [funds code], amount, type code,
 # then customer reference, "//" bank reference on the same line.
 _STATEMENT_LINE = re.compile(
     r"(([0-9]{6})([0-9]{4})?)(R?[CD])([A-Z]?)([0-9]{1,15}(?:,[0-9]*)?)"
     r"([NFS][A-Za-z0-9]{3})"
+)
+# The same with spaces before or inside the type code ("C12,50 NTRF",
+# "D5,00N MSC"): tolerated, with a warning.
+_PADDED_STATEMENT_LINE = re.compile(
+    r"(([0-9]{6})([0-9]{4})?)(R?[CD])([A-Z]?)([0-9]{1,15}(?:,[0-9]*)?) *"
+    r"([NFS] *[A-Za-z0-9]{3})"
 )
 _AMOUNT_CHARS = re.compile(r"[0-9,.]*")
 _LETTERS = re.compile(r"[A-Za-z]{0,2}")
@@ -38,7 +48,7 @@ def parse_yymmdd(text):
     known = _dates.get(text)
     if known is not None:
         return known
-    if len(text) != 6 or not text.isdigit():
+    if len(text) != 6 or not text.isascii() or not text.isdigit():
         raise ValueError(_lt("date %(date)r is not in the form YYMMDD", date=text))
     year = int(text[:2])
     year += 1900 if year >= 80 else 2000
@@ -77,6 +87,58 @@ def entry_date(value_date, mmdd):
     return best
 
 
+def last_day_instead(year, month, day):
+    """The last day of the month for a day 29-31 past its end (the 30th of
+    February banks print for interest postings, counting 30-day months);
+    None for any other impossible date."""
+    if not 1 <= month <= 12 or not 29 <= day <= 31:
+        return None
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, last) if day > last else None
+
+
+def tolerant_yymmdd(text):
+    """(date, None) of a YYMMDD, or (last day of the month, warning reason)
+    for a day past the month's end; ValueError for any other bad date."""
+    try:
+        return parse_yymmdd(text), None
+    except ValueError:
+        if len(text) != 6 or not text.isascii() or not text.isdigit():
+            raise
+        year = int(text[:2])
+        year += 1900 if year >= 80 else 2000
+        instead = last_day_instead(year, int(text[2:4]), int(text[4:6]))
+        if instead is None:
+            raise
+    return instead, _lt(
+        "date %(date)r does not exist: read as %(instead)s, the last day of "
+        "that month",
+        date=text,
+        instead=instead.isoformat(),
+    )
+
+
+def tolerant_entry_date(value_date, mmdd):
+    """(booking date, None) of an MMDD, or (last day of the month, warning
+    reason) for a day past the month's end."""
+    try:
+        return entry_date(value_date, mmdd), None
+    except ValueError:
+        month, day = int(mmdd[:2]), int(mmdd[2:])
+        for year in (value_date.year, value_date.year + 1, value_date.year - 1):
+            instead = last_day_instead(year, month, day)
+            if instead is not None and abs((instead - value_date).days) < 200:
+                break
+        else:
+            raise
+    return instead, _lt(
+        "entry date %(date)r does not exist: read as %(instead)s, the last day "
+        "of that month",
+        date=mmdd,
+        instead=instead.isoformat(),
+    )
+
+
 def parse_amount(text):
     """Decimal of an MT940 amount ("1234,56"); ValueError saying what is wrong."""
     if not text:
@@ -94,6 +156,10 @@ def parse_amount(text):
     return Decimal(text.replace(",", "."))
 
 
+def _shorten(text, limit=30):
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def _single_line(tag, line, lines):
     if len(lines) > 1 and any(extra.strip() for extra in lines[1:]):
         raise Mt940Error(
@@ -104,8 +170,11 @@ def _single_line(tag, line, lines):
     return lines[0].strip()
 
 
-def parse_balance(tag, line, lines):
-    """A balance field: D/C mark, YYMMDD, currency, amount (``1!a6!n3!a15d``)."""
+def parse_balance(tag, line, lines, warn=None):
+    """A balance field: D/C mark, YYMMDD, currency, amount (``1!a6!n3!a15d``).
+
+    ``warn(line, tag, reason, code)``, when given, hears of a date past its
+    month's end, read as the month's last day (without it: an error)."""
     value = _single_line(tag, line, lines)
     if not value:
         raise Mt940Error(line, tag, _lt("balance missing"))
@@ -117,7 +186,7 @@ def parse_balance(tag, line, lines):
     try:
         when = parse_yymmdd(value[1:7])
     except ValueError as error:
-        raise Mt940Error(line, tag, error.args[0]) from None
+        when = _tolerated_date(tag, line, value[1:7], warn, error)
     currency = value[7:10]
     if not _CURRENCY.fullmatch(currency):
         raise Mt940Error(
@@ -139,6 +208,19 @@ def parse_balance(tag, line, lines):
     )
 
 
+def _tolerated_date(tag, line, text, warn, error):
+    """The date a bank printed that does not exist, read as the month's
+    last day with a warning; else the parse error."""
+    if warn is None:
+        raise Mt940Error(line, tag, error.args[0]) from None
+    try:
+        when, reason = tolerant_yymmdd(text)
+    except ValueError:
+        raise Mt940Error(line, tag, error.args[0]) from None
+    warn(line, tag, reason, "impossible_date")
+    return when
+
+
 def parse_statement_number(tag, line, lines):
     """:28C: ``number[/sequence]`` -> (number, sequence, raw).
 
@@ -147,33 +229,43 @@ def parse_statement_number(tag, line, lines):
     """
     raw = _single_line(tag, line, lines)
     parts = raw.split("/")
-    if not parts[0].isdigit():
+    if not _NUMBER.fullmatch(parts[0]):
         raise Mt940Error(
-            line, tag, _lt("statement number %(number)r is not a number", number=raw)
+            line,
+            tag,
+            _lt(
+                "statement number %(number)r is not a number",
+                number=_shorten(raw),
+            ),
         )
     sequence = None
     if len(parts) == 2:
-        if not parts[1].isdigit():
+        if not _NUMBER.fullmatch(parts[1]):
             raise Mt940Error(
                 line,
                 tag,
-                _lt("sequence number %(number)r is not a number", number=parts[1]),
+                _lt(
+                    "sequence number %(number)r is not a number",
+                    number=_shorten(parts[1]),
+                ),
             )
         sequence = int(parts[1])
     return int(parts[0]), sequence, raw
 
 
-def parse_statement_line(tag, line, lines):
+def parse_statement_line(tag, line, lines, warn=None):
     """:61: -> (value_date, entry_date, mark, funds_code, signed amount,
     type_code, customer_reference, bank_reference, supplementary_details).
 
     ``customer_reference`` is None for NONREF; the supplementary details are
-    the field's next line(s).
+    the field's next line(s). ``warn(line, tag, reason, code)``, when given,
+    hears of what is tolerated (a padded type code, a date past its month's
+    end); without it those are errors.
     """
     text = lines[0]
     match = _STATEMENT_LINE.match(text)
     if match is None:
-        _explain_statement_line(tag, line, text.rstrip())
+        match = _padded_statement_line(tag, line, text, warn)
     (
         dates_text,
         value_text,
@@ -186,16 +278,21 @@ def parse_statement_line(tag, line, lines):
     customer, _, bank = text[match.end() :].partition("//")
     customer = customer.strip()
     bank = bank.strip()
+    if " " in type_code:
+        type_code = type_code.replace(" ", "")
     dates = _line_dates.get(dates_text)
     if dates is None:
         try:
             value_date = parse_yymmdd(value_text)
             booked = entry_date(value_date, entry_text) if entry_text else None
         except ValueError as error:
-            raise Mt940Error(line, tag, error.args[0]) from None
-        if len(_line_dates) >= _CACHE_LIMIT:
-            _line_dates.clear()
-        dates = _line_dates[dates_text] = (value_date, booked)
+            dates = _tolerated_line_dates(tag, line, value_text, entry_text, warn)
+            if dates is None:
+                raise Mt940Error(line, tag, error.args[0]) from None
+        else:
+            if len(_line_dates) >= _CACHE_LIMIT:
+                _line_dates.clear()
+            dates = _line_dates[dates_text] = (value_date, booked)
     amount = Decimal(amount_text.replace(",", "."))
     if mark == "D" or mark == "RC":  # faster than "in" a tuple
         amount = -amount
@@ -217,6 +314,43 @@ def parse_statement_line(tag, line, lines):
     )
 
 
+def _padded_statement_line(tag, line, text, warn):
+    """The match of a :61: whose type code is padded with spaces, with a
+    warning; else the precise error."""
+    match = _PADDED_STATEMENT_LINE.match(text) if warn is not None else None
+    if match is None:
+        _explain_statement_line(tag, line, text.rstrip())
+    warn(
+        line,
+        tag,
+        _lt(
+            "spaces around the transaction type code %(code)r skipped",
+            code=match.group(7).strip(),
+        ),
+        "padded_type_code",
+    )
+    return match
+
+
+def _tolerated_line_dates(tag, line, value_text, entry_text, warn):
+    """(value date, entry date) when one of them is past its month's end
+    (read as its last day, each with a warning); None when not tolerated.
+    Not cached, so that every line says so."""
+    if warn is None:
+        return None
+    try:
+        value_date, value_reason = tolerant_yymmdd(value_text)
+        booked = entry_reason = None
+        if entry_text:
+            booked, entry_reason = tolerant_entry_date(value_date, entry_text)
+    except ValueError:
+        return None
+    for reason in (value_reason, entry_reason):
+        if reason is not None:
+            warn(line, tag, reason, "impossible_date")
+    return value_date, booked
+
+
 def _explain_statement_line(tag, line, text):
     """Raise the precise reason why ``text`` is not a :61: statement line."""
 
@@ -236,7 +370,7 @@ def _explain_statement_line(tag, line, text):
             )
         )
     position = 6
-    if text[6:10].isdigit():
+    if text[6:10].isascii() and text[6:10].isdigit():
         try:
             entry_date(value_date, text[6:10])
         except ValueError as error:

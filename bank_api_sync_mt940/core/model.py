@@ -8,13 +8,20 @@ would cost a fifth of the parsing time.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from .details import EMPTY_DETAILS, Details
 from .structured86 import parse_details
 
-__all__ = ["EMPTY_DETAILS", "Balance", "Details", "Statement", "Transaction"]
+__all__ = [
+    "EMPTY_DETAILS",
+    "Balance",
+    "Details",
+    "Statement",
+    "Total",
+    "Transaction",
+]
 
 
 @dataclass(slots=True)
@@ -95,8 +102,20 @@ class Transaction:
 
 
 @dataclass(slots=True)
+class Total:
+    """An MT942 :90D: or :90C: field: how many debits (credits) and their sum."""
+
+    count: int
+    currency: str
+    amount: Decimal  # as written: positive
+    line: int = 0
+
+
+@dataclass(slots=True)
 class Statement:
-    """One statement (all its pages when it is split by :62M:/:60M:)."""
+    """One statement (all its pages when it is split by :62M:/:60M:), or an
+    MT942 interim report (``is_interim``): no opening or closing balance but
+    the time of the report, the floor limits and the totals."""
 
     reference: str  # :20:
     related_reference: str | None  # :21:
@@ -114,15 +133,41 @@ class Statement:
     pages: int
     line: int  # line where the statement starts
     encoding: str  # the codec the text was read with ("ascii": nothing to decide)
+    # MT942 interim reports only (opening and closing balances are None):
+    report_currency: str | None = None  # of the :34F: floor limit
+    report_time: datetime | None = None  # :13D:, aware
+    floor_limits: tuple = ()  # :34F: as ("D"/"C"/None, Decimal)
+    debit_total: Total | None = None  # :90D:
+    credit_total: Total | None = None  # :90C:
+
+    @property
+    def is_interim(self):
+        """An MT942 interim (intraday) report rather than an MT940 statement."""
+        return self.opening_balance is None
 
     @property
     def currency(self):
+        if self.opening_balance is None:
+            return self.report_currency
         return self.opening_balance.currency
 
     @property
+    def report_date(self):
+        """The day an interim report covers: that of its :13D: time, else of
+        its last movement."""
+        if self.report_time is not None:
+            return self.report_time.date()
+        days = [t.booking_date for t in self.transactions]
+        return max(days) if days else None
+
+    @property
     def opening_date(self):
+        if self.opening_balance is None:
+            return self.report_date
         return self.opening_balance.date
 
     @property
     def closing_date(self):
+        if self.closing_balance is None:
+            return self.report_date
         return self.closing_balance.date

@@ -240,7 +240,7 @@ def _account_fields(account, bank_code):
         sort_code = compact(bank_code)
         if sort_code and len(sort_code) == 8 and len(account) == 16:
             bban = sort_code + account
-            if bban.isdigit():
+            if bban.isascii() and bban.isdigit():
                 check = 98 - int(bban + "252100") % 97
                 iban = f"PL{check:02d}{bban}"
     return account, iban

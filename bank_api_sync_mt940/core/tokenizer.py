@@ -7,7 +7,10 @@ over the following lines until the next tag. Around the fields:
   it (other blocks such as ``{5:{CHK:...}}`` are skipped); several envelopes
   may follow each other, even on one line;
 - a line holding only ``-`` closes a message (files without envelope);
-- blank lines and whitespace-only lines are skipped.
+- blank lines and whitespace-only lines are skipped;
+- a text line outside any field (a bank's header or trailer such as
+  ``:940:``, ``ABNANL2A`` or ``0000 01 MT940``, before the first field or
+  after a message's end) is skipped and named to ``warn``.
 
 The tokenizer hands each field to the handler registered for its tag, as
 ``handler(tag, line_number, lines)`` where ``lines[0]`` is the rest of the
@@ -43,8 +46,9 @@ def _shorten(text, limit=30):
 class Tokenizer:
     """Cuts numbered line batches into fields for ``handlers`` (tag -> callable)."""
 
-    def __init__(self, handlers):
+    def __init__(self, handlers, warn=None):
         self._handlers = handlers
+        self._warn = warn
         self.tag = None  # the field being collected
         self._start = 0
         self._lines = None
@@ -86,16 +90,33 @@ class Tokenizer:
             elif head in _RARE_STARTS and self._rare_line(number, line):
                 continue
             if self.tag is None:
-                raise Mt940Error(
-                    number,
-                    ":20:",
-                    _lt(
-                        "expected a field such as ':20:' here, found %(text)r",
-                        text=_shorten(line),
-                    ),
-                )
+                self._outside_field(number, line)
+                continue
             self._lines.append(line)
         self._last_line = number
+
+    def _outside_field(self, number, line):
+        """A text line before any field: a bank's header line, skipped with a
+        warning (an error when nobody listens for warnings)."""
+        if self._warn is None:
+            raise Mt940Error(
+                number,
+                ":20:",
+                _lt(
+                    "expected a field such as ':20:' here, found %(text)r",
+                    text=_shorten(line),
+                ),
+            )
+        self._warn(
+            number,
+            ":20:",
+            _lt(
+                "text outside any field skipped (a bank's header or trailer "
+                "line): %(text)r",
+                text=_shorten(line),
+            ),
+            "header_line",
+        )
 
     def _rare_line(self, number, line):
         """Handle envelope, end-of-message and blank lines; True when done

@@ -14,18 +14,33 @@ file's opening and closing balances and the file attached (see
 number, opening date and balance) adds its new lines to the same statement.
 The bank-API delivery keeps the sync's statement per day instead: there the
 bank's statements are daily anyway, and the sync chains the daily balances.
+
+MT942 interim (intraday) reports have no balances: their movements become
+statement lines of no statement, keyed exactly as the same movement in the
+end-of-day MT940 (the bank's reference, else a hash of the movement). When
+that MT940 statement comes, its movements already imported are not created
+again: the interim lines join its statement, whose balances then add up.
+
+What the parser tolerates (a bank's header line, a padded type code, the
+30th of February) is imported and named, line and field, among the
+summary's warnings; what would harm the books (a statement that does not
+add up, a truncated file, a break with the journal's statements) stops the
+import as before.
 """
 
 import io
+import logging
 import posixpath
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
 
+from odoo.addons.bank_api_sync.core.dedupe import keyed_transactions
 from odoo.addons.bank_api_sync.core.errors import BankResponseError
 from odoo.addons.bank_api_sync.core.model import BOOKED, Balance, Transaction
 from odoo.addons.bank_api_sync.models.core_texts import in_user_language
@@ -33,6 +48,8 @@ from odoo.addons.bank_api_sync.models.core_texts import in_user_language
 from ..core import Mt940Error, PreviousStatement, check_continuity, parse_file
 from ..core.accounts import same_account
 from .bank_api_statement_importer import STATEMENT_CONTEXT_KEY
+
+_logger = logging.getLogger(__name__)
 
 MT940_EXTENSIONS = (".sta", ".mt940", ".txt", ".940")
 ZIP_MAGIC = b"PK\x03\x04"
@@ -73,8 +90,12 @@ class Mt940ImportResult:
 
 
 def statement_key(statement):
-    """What identifies an MT940 statement when it comes again."""
+    """What identifies an MT940 statement when it comes again (an MT942
+    report: its account, number and time; no statement keeps it)."""
     account = (statement.account_iban or statement.account).upper()
+    if statement.is_interim:
+        time = statement.report_time or statement.report_date
+        return f"{account}|{statement.statement_number_raw or ''}|MT942|{time}"
     number = "" if statement.statement_number is None else statement.statement_number
     opening = statement.opening_balance
     return f"{account}|{number}|{opening.date.isoformat()}|{opening.amount}"
@@ -82,9 +103,9 @@ def statement_key(statement):
 
 def statement_order(statement):
     return (
-        statement.closing_date,
+        statement.closing_date or date.min,
         statement.statement_number or 0,
-        statement.opening_date,
+        statement.opening_date or date.min,
     )
 
 
@@ -117,7 +138,7 @@ class BankApiMt940Importer(models.AbstractModel):
         )
         sources = self._sources(attachments, result)
         result.files = len(sources)
-        parsed = self._parse_sources(sources, encoding)
+        parsed = self._parse_sources(sources, encoding, result)
         result.statements_read = sum(len(statements) for _, statements in parsed)
         planned = self._plan(journal, parsed)
         self._check_continuity(planned, import_anyway, result)
@@ -198,25 +219,24 @@ class BankApiMt940Importer(models.AbstractModel):
         return sources
 
     @api.model
-    def _parse_sources(self, sources, encoding):
+    def _parse_sources(self, sources, encoding, result=None):
         """[(source, [Statement])]: every file read to its end, or UserError
-        naming each bad file's line and field."""
+        naming each bad file's line and field. What the parser tolerated
+        goes to ``result``'s warnings."""
         encoding = None if not encoding or encoding == "auto" else encoding
         parsed = []
         problems = []
         for source in sources:
+            warnings = []
             try:
-                parsed.append((source, parse_file(source.data, encoding)))
+                statements = parse_file(source.data, encoding, None, warnings)
+                parsed.append((source, statements))
+                if result is not None:
+                    result.warnings += [
+                        self._problem_text(source, warning) for warning in warnings
+                    ]
             except Mt940Error as error:
-                problems.append(
-                    self.env._(
-                        "%(file)s: line %(line)s, field %(field)s: %(reason)s",
-                        file=source.name,
-                        line=error.line,
-                        field=error.field,
-                        reason=self._in_user_language(error.reason),
-                    )
-                )
+                problems.append(self._problem_text(source, error))
             except LookupError:
                 raise UserError(
                     self.env._("Unknown character set %(encoding)s.", encoding=encoding)
@@ -230,6 +250,17 @@ class BankApiMt940Importer(models.AbstractModel):
                 )
             )
         return parsed
+
+    @api.model
+    def _problem_text(self, source, problem):
+        """A parse error or warning of ``source``, in the user's language."""
+        return self.env._(
+            "%(file)s: line %(line)s, field %(field)s: %(reason)s",
+            file=source.name,
+            line=problem.line,
+            field=problem.field,
+            reason=self._in_user_language(problem.reason),
+        )
 
     # -------------------------------------------------------------------------
     # Where each statement goes
@@ -392,7 +423,12 @@ class BankApiMt940Importer(models.AbstractModel):
         issues = []
         journals = {item.journal for item in planned}
         for journal in journals:
-            items = [item for item in planned if item.journal == journal]
+            # MT942 reports have no balances to follow on from.
+            items = [
+                item
+                for item in planned
+                if item.journal == journal and not item.statement.is_interim
+            ]
             new = [item for item in items if not item.known]
             if not new:
                 continue
@@ -493,15 +529,23 @@ class BankApiMt940Importer(models.AbstractModel):
             ]
             if not transactions:
                 continue
-            values = self._statement_values(item.journal, statement, item.key)
+            if statement.is_interim:
+                values = {"interim": True}
+            else:
+                values = self._statement_values(item.journal, statement, item.key)
             imported = importer.with_context(
                 **{STATEMENT_CONTEXT_KEY: values}
             )._import_transactions(item.journal, transactions)
             result.duplicates += imported.duplicates
             result.lines |= imported.lines
+            confirmed = 0
+            if not statement.is_interim:
+                confirmed = self._confirm_interim_lines(
+                    item, values, transactions, imported, result
+                )
             item.odoo_statement = imported.lines.statement_id
             result.statements |= imported.lines.statement_id
-            if not imported.created and not item.known:
+            if not imported.created and not item.known and not confirmed:
                 result.warnings.append(
                     self.env._(
                         "%(statement)s: every line was already imported, in "
@@ -525,6 +569,39 @@ class BankApiMt940Importer(models.AbstractModel):
                         ),
                     )
                 )
+
+    @api.model
+    def _confirm_interim_lines(self, item, values, transactions, imported, result):
+        """The lines of ``transactions`` imported earlier from MT942 reports
+        (no statement) join the statement of this MT940 statement; their
+        count."""
+        keys = [key for key, _ in keyed_transactions(transactions)]
+        interim_lines = self.env["account.bank.statement.line"].search(
+            [
+                ("journal_id", "=", item.journal.id),
+                ("bank_api_unique_key", "in", keys),
+                ("statement_id", "=", False),
+            ]
+        )
+        if not interim_lines:
+            return 0
+        odoo_statement = imported.lines.statement_id or self.env[
+            "account.bank.statement"
+        ]._mt940_statement(item.journal, values)
+        interim_lines.write({"statement_id": odoo_statement.id})
+        result.statements |= odoo_statement
+        item.odoo_statement = odoo_statement
+        result.warnings.append(
+            self.env._(
+                "%(statement)s: %(count)s line(s) imported earlier from interim "
+                "reports (MT942) are confirmed and now belong to statement "
+                "%(name)s.",
+                statement=self._statement_label(item.source, item.statement),
+                count=len(interim_lines),
+                name=odoo_statement.name,
+            )
+        )
+        return len(interim_lines)
 
     @api.model
     def _file_attachments(self, planned, attachments):
@@ -626,10 +703,17 @@ class BankApiMt940Importer(models.AbstractModel):
         raises BankResponseError: the sync reports the account and goes on."""
         journal = account.journal_id
         encoding = journal.mt940_encoding if journal.mt940_encoding != "auto" else None
+        warnings = []
         try:
-            statements = parse_file(data, encoding)
+            statements = parse_file(data, encoding, None, warnings)
         except Mt940Error as error:
             raise BankResponseError(f"transactions (MT940): {error}") from None
+        for warning in warnings:
+            _logger.warning(
+                "MT940 of account %s from the bank read with a tolerance: %s",
+                account.id,
+                warning,
+            )
         for statement in statements:
             if account.iban and not same_account(statement.account, account.iban):
                 raise BankResponseError(
@@ -642,6 +726,7 @@ class BankApiMt940Importer(models.AbstractModel):
             for transaction in statement.transactions
         ]
         balances = []
+        statements = [item for item in statements if not item.is_interim]
         if statements:
             last = max(statements, key=statement_order)
             balances.append(

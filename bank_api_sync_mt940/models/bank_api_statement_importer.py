@@ -15,5 +15,9 @@ class BankApiStatementImporter(models.AbstractModel):
         values = self.env.context.get(STATEMENT_CONTEXT_KEY)
         if not values:
             return super()._statements_for_days(journal, days)
+        if values.get("interim"):
+            # MT942 movements wait, in no statement, for the end-of-day MT940
+            # statement that confirms them (bank.api.mt940.importer).
+            return dict.fromkeys(days, self.env["account.bank.statement"])
         statement = self.env["account.bank.statement"]._mt940_statement(journal, values)
         return dict.fromkeys(days, statement)

@@ -83,3 +83,65 @@ def test_missing_file():
     assert result.returncode == 2
     (line,) = result.stderr.decode().splitlines()
     assert line.startswith("/nonexistent/statement.sta: cannot read the file")
+
+
+def test_tolerated_cases_are_read_and_named_on_stderr():
+    path = sample("header_lines.sta")
+    result = run(path)
+    assert result.returncode == 0
+    (statement,) = json.loads(result.stdout)
+    assert statement["closing_balance"]["amount"] == "2625.00"
+    lines = result.stderr.decode().splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith(f"{path}: warning: line 1, field :20:: text outside")
+
+
+def test_interim_report_as_json():
+    result = run(sample("mt942_interim.sta"))
+    assert result.returncode == 0, result.stderr.decode()
+    (report,) = json.loads(result.stdout)
+    assert report["message"] == "MT942"
+    assert report["opening_balance"] is None
+    assert report["report_time"] == "2024-06-11T12:30:00+02:00"
+    assert report["debit_total"] == {"count": 2, "amount": "242.45"}
+    assert len(report["transactions"]) == 3
+
+
+def test_check_lists_every_problem_of_a_file(tmp_path):
+    path = tmp_path / "two.sta"
+    statement = ":20:{0}\r\n:25:/PL1\r\n:28C:{1}\r\n:60F:C240101PLN{2}\r\n"
+    statement += ":62F:C240101PLN{3}\r\n-\r\n"
+    path.write_bytes(
+        (
+            statement.format("X", 1, "1,00", "2,00")  # does not add up
+            + statement.format("Y", 3, "5,00", "5,00")  # 2 missing, 2,00 -> 5,00
+        ).encode()
+    )
+    good = sample("impossible_dates.sta")
+    result = run("--check", good, path)
+    assert result.returncode == 2
+    lines = result.stdout.decode().splitlines()
+    assert lines == [
+        f"{good}: warning: line 5, field :61:: date '240230' does not exist: read "
+        "as 2024-02-29, the last day of that month",
+        f"{good}: warning: line 7, field :61:: entry date '0230' does not exist: "
+        "read as 2024-02-29, the last day of that month",
+        f"{good}: 1 statement(s), 0 interim report(s), 2 transaction(s), "
+        "2 warning(s), 0 error(s)",
+        f"{path}: error: line 5, field :62F:: closing balance 2,00 PLN is not the "
+        "opening balance 1,00 PLN (line 4) plus the movements 0,00 PLN = 1,00 PLN: "
+        "the statement does not add up",
+        f"{path}: error: line 9, field :28C:: statement number 3 does not follow "
+        "statement 1 of account PL1 (line 3): statement 2 is missing",
+        f"{path}: error: line 10, field :60F:: opening balance 5,00 PLN is not the "
+        "closing balance 2,00 PLN of the previous statement of account PL1 (line 5)",
+        f"{path}: 2 statement(s), 0 interim report(s), 0 transaction(s), "
+        "0 warning(s), 3 error(s)",
+    ]
+
+
+def test_check_of_good_files_exits_0():
+    result = run("--check", sample("mt942_interim.sta"), sample("padded_codes.sta"))
+    assert result.returncode == 0
+    assert result.stdout.decode().count("0 error(s)") == 2
+    assert "warning: line 5, field :61:: spaces around" in result.stdout.decode()

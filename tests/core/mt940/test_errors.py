@@ -29,7 +29,7 @@ def error_of(source, **options):
     ("name", "line", "field", "words"),
     [
         ("bad_balance.sta", 7, ":62F:", "amount '12,3,4' is not a number"),
-        ("bad_date.sta", 5, ":61:", "date '240230' does not exist"),
+        ("bad_date.sta", 5, ":61:", "date '241305' does not exist"),
         ("unknown_mark.sta", 5, ":61:", "debit/credit mark 'X' is not C, D, RC or RD"),
         ("missing_account.sta", 3, ":25:", "missing"),
         ("no_amount.sta", 5, ":61:", "amount missing"),

@@ -23,19 +23,27 @@ TOKENS = [
     b"\n", b"\r", b"C", b"D", b"RC", b"PLN", b"240229", b"0229", b"1,00",
     b"NTRF", b"//", b"^20", b"~32", b"?20", b"SVWZ+", b"; TYT.: ", b"\xc5\xbc",
     b"\xb3", b"\x00", b" ",
+    b":34F:", b":13D:", b":90D:", b":90C:", b":940:", b"2406111230+0200",
+    b"240230", b"0231", b"N TRF", b" NMSC", b"\xc2\xb2", b"\xd9\xa3",
 ]  # fmt: skip
 
 
 def assert_answers_cleanly(data):
-    try:
-        statements = parse_file(data)
-    except Mt940Error as error:
-        assert error.line >= 1
-        assert error.field
-        assert str(error).startswith(f"line {error.line}, field {error.field}: ")
-        assert "\n" not in str(error)
-    else:
-        assert isinstance(statements, list)
+    """Strict, tolerant (warnings listened for) and check mode (problems
+    collected): statements or Mt940Error naming line and field, nothing else."""
+    for options in ({}, {"warnings": []}, {"warnings": [], "problems": []}):
+        try:
+            statements = parse_file(data, **options)
+        except Mt940Error as error:
+            assert error.line >= 1
+            assert error.field
+            assert str(error).startswith(f"line {error.line}, field {error.field}: ")
+            assert "\n" not in str(error)
+        else:
+            assert isinstance(statements, list)
+        for item in [*options.get("warnings", ()), *options.get("problems", ())]:
+            assert item.line >= 1
+            assert item.field
 
 
 @settings(max_examples=150, deadline=None)
