@@ -18,7 +18,11 @@ every call:
   retries without saying when gives ``retry_at`` = now + ``RATE_LIMIT_PAUSE``
   (the bank asked us to slow down: the next run waits for it);
 * a ``CallRecord`` per attempt in ``calls`` (the client's usage ledger);
-* redaction of secrets in every log line and exception message.
+* redaction of secrets in every log line and exception message;
+* one origin: a URL on another scheme, host or port than the connection's
+  ``base_url`` (a hostile ``_links.next``) is refused before anything is sent,
+  and so is every redirect (3xx): ``ForeignHostRefused`` names the host and a
+  warning is logged. Credentials never leave for a host the user did not set.
 
 Other 4xx answers are returned to the provider client, which knows its
 bank's error codes. ``BankResponse.json()`` raises ``BankResponseError``
@@ -43,6 +47,7 @@ from .errors import (
     BankApiError,
     BankResponseError,
     BankUnavailable,
+    ForeignHostRefused,
     MaintenanceWindow,
     RateLimited,
 )
@@ -129,6 +134,23 @@ class BankResponse:
             or ""
         )
         return _str_or_none(code), str(text)
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of a URL, the default port made explicit."""
+    parts = urlsplit(url or "")
+    scheme = (parts.scheme or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    port = port or {"http": 80, "https": 443}.get(scheme)
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def _host_label(url: str) -> str:
+    scheme, host, port = origin(url)
+    return f"{scheme}://{host}:{port}" if host else repr(str(url)[:80])
 
 
 def _str_or_none(value):
@@ -225,6 +247,7 @@ class BankHttp:
         timeout = timeout if timeout is not None else self.settings.timeout
         max_retries = max(0, int(getattr(self.settings, "max_retries", 0) or 0))
         self.check_maintenance()
+        self.check_origin(method, url, endpoint)
         request_id = request_id or str(uuid.uuid4())
         send_headers = {"Accept": "application/json", **(headers or {})}
         send_headers["X-Request-ID"] = request_id
@@ -287,6 +310,8 @@ class BankHttp:
                     f"({time.monotonic() - started:.3f} s, X-Request-ID {request_id})"
                 )
             )
+            if 300 <= status < 400:
+                self._refuse_redirect(method, path, endpoint, answer.headers)
             if status != 429 and status not in RETRY_STATUSES:
                 return response
 
@@ -320,6 +345,37 @@ class BankHttp:
             if status == 429:
                 raise RateLimited(message, retry_at=retry_at)
             raise BankUnavailable(message, retry_at=retry_at)
+
+    def check_origin(self, method: str, url: str, endpoint: str):
+        """ForeignHostRefused (nothing sent) when ``url`` is not on the
+        connection's own scheme, host and port."""
+        base_url = getattr(self.settings, "base_url", None)
+        if not base_url or origin(url) == origin(base_url):
+            return
+        self._refuse_host(
+            _host_label(url),
+            f"{endpoint}: the bank pointed {method} at {_host_label(url)}, which is "
+            f"not the connection's host {_host_label(base_url)}; nothing was sent "
+            "there. If the bank really moved, an administrator changes the "
+            "connection's API URL.",
+        )
+
+    def _refuse_redirect(self, method, path, endpoint, headers):
+        location = str(headers.get("Location") or "")
+        target = _host_label(location) if "://" in location else "its own host"
+        self._refuse_host(
+            target,
+            f"{endpoint}: {method} {path} was redirected to {target}; redirects "
+            "are not followed (credentials go to the connection's API URL only). "
+            "If the bank really moved, an administrator changes the API URL.",
+        )
+
+    def _refuse_host(self, host, message):
+        message = self.redact(message)
+        # A security event: a bank (or whoever answers for it) tried to send
+        # us elsewhere. Logged as a warning so that monitoring sees it.
+        self.logger.warning("bank call refused: %s", message)
+        raise ForeignHostRefused(message, host=host)
 
     def _long_wait_error(self, status, summary, text, retry_at):
         detail = f": {text}" if text else ""
