@@ -22,17 +22,26 @@ every call:
 * one origin: a URL on another scheme, host or port than the connection's
   ``base_url`` (a hostile ``_links.next``) is refused before anything is sent,
   and so is every redirect (3xx): ``ForeignHostRefused`` names the host and a
-  warning is logged. Credentials never leave for a host the user did not set.
+  warning is logged. Credentials never leave for a host the user did not set;
+* bounds on what comes back: a body over ``max_response_bytes`` is refused as
+  soon as it is (announced or read) that large (``BankResponseError``, "limit:
+  response size"), and a request whose answer takes longer than
+  ``request_deadline`` seconds in all (a bank trickling its body byte by byte
+  stays under every read's timeout) is cut (``BankUnavailable``, "limit: total
+  time per request").
 
 Other 4xx answers are returned to the provider client, which knows its
 bank's error codes. ``BankResponse.json()`` raises ``BankResponseError``
 naming the endpoint when the body is not JSON.
 """
 
+import contextlib
 import json
 import logging
 import random
 import re
+import socket
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -57,6 +66,11 @@ from .redaction import Redactor
 _logger = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
+# The largest answer read: a statement page is kilobytes, a month of a busy
+# account's MT940 a few megabytes.
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+# The longest one request may take, every read of its answer included.
+REQUEST_DEADLINE = 120.0
 # How long to leave a bank alone that answered 429 without Retry-After, after
 # the retries: one period of the scheduled sync.
 RATE_LIMIT_PAUSE = timedelta(minutes=15)
@@ -107,6 +121,12 @@ class BankResponse:
                     f"body that is not valid JSON ({len(self.content)} bytes); "
                     "the next run tries again."
                 ) from None
+            except RecursionError:
+                raise BankResponseError(
+                    f"{self.endpoint}: the bank's answer is nested too deep to "
+                    f"read ({len(self.content)} bytes; limit: JSON nesting); the "
+                    "next run tries again."
+                ) from None
             self._has_parsed = True
         return self._parsed
 
@@ -153,6 +173,20 @@ def _host_label(url: str) -> str:
     return f"{scheme}://{host}:{port}" if host else repr(str(url)[:80])
 
 
+def _cut_connection(answer):
+    """Close the socket under a response still being read (the watchdog of
+    ``request_deadline``): the blocked read returns at once."""
+    # The connection keeps its socket unless the answer closes it (HTTP/1.0,
+    # "Connection: close"); then only the body's reader holds it.
+    reader = getattr(getattr(getattr(answer.raw, "_fp", None), "fp", None), "raw", None)
+    sock = getattr(getattr(answer.raw, "_connection", None), "sock", None) or getattr(
+        reader, "_sock", None
+    )
+    if sock is not None:
+        with contextlib.suppress(OSError):  # closed meanwhile: nothing to cut
+            sock.shutdown(socket.SHUT_RDWR)
+
+
 def _str_or_none(value):
     return None if value is None else str(value)
 
@@ -175,6 +209,8 @@ class BankHttp:
         backoff_max: float = 30.0,
         secrets=(),
         logger=None,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+        request_deadline: float = REQUEST_DEADLINE,
     ):
         self.settings = settings
         self.budget = budget
@@ -187,6 +223,8 @@ class BankHttp:
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.logger = logger or _logger
+        self.max_response_bytes = max_response_bytes
+        self.request_deadline = request_deadline
         tokens = getattr(settings, "tokens", None)
         self.redact = Redactor(
             [
@@ -269,7 +307,9 @@ class BankHttp:
                     auth=auth,
                     timeout=timeout,
                     allow_redirects=False,
+                    stream=True,
                 )
+                content = self._read_body(answer, endpoint, method, path, started)
             except (requests.Timeout, requests.ConnectionError) as exc:
                 self._record(endpoint, None, started, user_present, at)
                 what = "timed out" if isinstance(exc, requests.Timeout) else "failed"
@@ -300,7 +340,7 @@ class BankHttp:
             response = BankResponse(
                 status=status,
                 headers=dict(answer.headers),
-                content=answer.content or b"",
+                content=content,
                 endpoint=endpoint,
                 request_id=request_id,
             )
@@ -345,6 +385,51 @@ class BankHttp:
             if status == 429:
                 raise RateLimited(message, retry_at=retry_at)
             raise BankUnavailable(message, retry_at=retry_at)
+
+    def _read_body(self, answer, endpoint, method, path, started) -> bytes:
+        """The answer's body, within ``max_response_bytes`` and what is left
+        of ``request_deadline`` (a watchdog cuts the connection then)."""
+        limit = self.max_response_bytes
+        what = f"{endpoint}: {method} {path}"
+        announced = answer.headers.get("Content-Length")
+        if announced and announced.isdigit() and int(announced) > limit:
+            answer.close()
+            raise self._too_large(what, int(announced))
+        deadline = started + self.request_deadline
+        watchdog = threading.Timer(
+            max(0.0, deadline - time.monotonic()), _cut_connection, (answer,)
+        )
+        watchdog.daemon = True
+        watchdog.start()
+        chunks, size = [], 0
+        try:
+            for chunk in answer.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise self._too_large(what, size)
+                chunks.append(chunk)
+        except requests.RequestException:
+            if time.monotonic() < deadline:
+                raise
+        finally:
+            watchdog.cancel()
+            answer.close()
+        if time.monotonic() >= deadline:
+            message = self.redact(
+                f"{what}: the answer took more than {self.request_deadline:g} s "
+                "in all (limit: total time per request); the next run tries again."
+            )
+            self.logger.warning("bank call cut: %s", message)
+            raise BankUnavailable(message)
+        return b"".join(chunks)
+
+    def _too_large(self, what, size):
+        message = self.redact(
+            f"{what}: the answer is {size:,} bytes or more, over the limit of "
+            f"{self.max_response_bytes:,} (limit: response size); it was not read."
+        )
+        self.logger.warning("bank call refused: %s", message)
+        return BankResponseError(message)
 
     def check_origin(self, method: str, url: str, endpoint: str):
         """ForeignHostRefused (nothing sent) when ``url`` is not on the

@@ -11,6 +11,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..core import errors as core_errors
+from ..core.sanity import Rejected, raw_excerpt
 from ..core.statement_days import local_today
 from ..core.windows import import_chunks, sync_window
 
@@ -304,6 +305,10 @@ class BankApiSyncRunner(models.AbstractModel):
                 transactions, balances = self._fetch_account_transactions(
                     connection, client, account, window
                 )
+                transactions, aside = self._set_aside(
+                    account, client, log, transactions
+                )
+                failures += aside
                 unrecorded += len(transactions)
                 parts = import_chunks(transactions, IMPORT_PART)
                 for transactions_part, last_day in parts:
@@ -338,6 +343,53 @@ class BankApiSyncRunner(models.AbstractModel):
                 }
             )
         return unrecorded, failures
+
+    @api.model
+    def _set_aside(self, account, client, log, transactions):
+        """(the transactions to import, [a message per one kept aside]): those
+        the core could not read (client.rejected, see core/sanity.py) and
+        those in a currency Odoo does not know. The rest of the account
+        imports; the log names each one with its reason and raw data."""
+        rejected = list(client.rejected)
+        client.rejected.clear()
+        names = {txn.currency for txn in transactions} | {
+            txn.original_currency for txn in transactions if txn.original_currency
+        }
+        known = set(
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("name", "in", list(names))])
+            .mapped("name")
+        )
+        kept = []
+        for txn in transactions:
+            unknown = {txn.currency, txn.original_currency or txn.currency} - known
+            if unknown:
+                rejected.append(
+                    Rejected(
+                        f"transaction {txn.unique_key}",
+                        f"the currency {min(unknown)} is unknown to Odoo",
+                        raw_excerpt(txn.raw),
+                    )
+                )
+            else:
+                kept.append(txn)
+        if not rejected:
+            return kept, []
+        log._add(transactions_rejected=len(rejected))
+        _logger.warning(
+            "Bank sync of account %s kept %s transaction(s) aside",
+            account.id,
+            len(rejected),
+        )
+        return kept, [
+            self.env._(
+                "%(account)s: a transaction kept aside, not imported: %(detail)s",
+                account=account.name,
+                detail=item.describe(),
+            )
+            for item in rejected
+        ]
 
     @api.model
     def _import_part(
