@@ -63,3 +63,15 @@ class BankResponseError(BankApiError):
 
     The message names the endpoint and the place in the answer.
     """
+
+
+class ForeignHostRefused(BankResponseError):
+    """The bank pointed us (a ``next`` link, a redirect) at a host other than
+    the connection's own: nothing was sent there, credentials least of all.
+
+    ``host`` names where it wanted us to go.
+    """
+
+    def __init__(self, message, host: str):
+        super().__init__(message)
+        self.host = host

@@ -18,17 +18,30 @@ every call:
   retries without saying when gives ``retry_at`` = now + ``RATE_LIMIT_PAUSE``
   (the bank asked us to slow down: the next run waits for it);
 * a ``CallRecord`` per attempt in ``calls`` (the client's usage ledger);
-* redaction of secrets in every log line and exception message.
+* redaction of secrets in every log line and exception message;
+* one origin: a URL on another scheme, host or port than the connection's
+  ``base_url`` (a hostile ``_links.next``) is refused before anything is sent,
+  and so is every redirect (3xx): ``ForeignHostRefused`` names the host and a
+  warning is logged. Credentials never leave for a host the user did not set;
+* bounds on what comes back: a body over ``max_response_bytes`` is refused as
+  soon as it is (announced or read) that large (``BankResponseError``, "limit:
+  response size"), and a request whose answer takes longer than
+  ``request_deadline`` seconds in all (a bank trickling its body byte by byte
+  stays under every read's timeout) is cut (``BankUnavailable``, "limit: total
+  time per request").
 
 Other 4xx answers are returned to the provider client, which knows its
 bank's error codes. ``BankResponse.json()`` raises ``BankResponseError``
 naming the endpoint when the body is not JSON.
 """
 
+import contextlib
 import json
 import logging
 import random
 import re
+import socket
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -43,6 +56,7 @@ from .errors import (
     BankApiError,
     BankResponseError,
     BankUnavailable,
+    ForeignHostRefused,
     MaintenanceWindow,
     RateLimited,
 )
@@ -52,6 +66,11 @@ from .redaction import Redactor
 _logger = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
+# The largest answer read: a statement page is kilobytes, a month of a busy
+# account's MT940 a few megabytes.
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+# The longest one request may take, every read of its answer included.
+REQUEST_DEADLINE = 120.0
 # How long to leave a bank alone that answered 429 without Retry-After, after
 # the retries: one period of the scheduled sync.
 RATE_LIMIT_PAUSE = timedelta(minutes=15)
@@ -102,6 +121,12 @@ class BankResponse:
                     f"body that is not valid JSON ({len(self.content)} bytes); "
                     "the next run tries again."
                 ) from None
+            except RecursionError:
+                raise BankResponseError(
+                    f"{self.endpoint}: the bank's answer is nested too deep to "
+                    f"read ({len(self.content)} bytes; limit: JSON nesting); the "
+                    "next run tries again."
+                ) from None
             self._has_parsed = True
         return self._parsed
 
@@ -131,6 +156,37 @@ class BankResponse:
         return _str_or_none(code), str(text)
 
 
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of a URL, the default port made explicit."""
+    parts = urlsplit(url or "")
+    scheme = (parts.scheme or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    port = port or {"http": 80, "https": 443}.get(scheme)
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def _host_label(url: str) -> str:
+    scheme, host, port = origin(url)
+    return f"{scheme}://{host}:{port}" if host else repr(str(url)[:80])
+
+
+def _cut_connection(answer):
+    """Close the socket under a response still being read (the watchdog of
+    ``request_deadline``): the blocked read returns at once."""
+    # The connection keeps its socket unless the answer closes it (HTTP/1.0,
+    # "Connection: close"); then only the body's reader holds it.
+    reader = getattr(getattr(getattr(answer.raw, "_fp", None), "fp", None), "raw", None)
+    sock = getattr(getattr(answer.raw, "_connection", None), "sock", None) or getattr(
+        reader, "_sock", None
+    )
+    if sock is not None:
+        with contextlib.suppress(OSError):  # closed meanwhile: nothing to cut
+            sock.shutdown(socket.SHUT_RDWR)
+
+
 def _str_or_none(value):
     return None if value is None else str(value)
 
@@ -153,6 +209,8 @@ class BankHttp:
         backoff_max: float = 30.0,
         secrets=(),
         logger=None,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+        request_deadline: float = REQUEST_DEADLINE,
     ):
         self.settings = settings
         self.budget = budget
@@ -165,6 +223,8 @@ class BankHttp:
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.logger = logger or _logger
+        self.max_response_bytes = max_response_bytes
+        self.request_deadline = request_deadline
         tokens = getattr(settings, "tokens", None)
         self.redact = Redactor(
             [
@@ -225,6 +285,7 @@ class BankHttp:
         timeout = timeout if timeout is not None else self.settings.timeout
         max_retries = max(0, int(getattr(self.settings, "max_retries", 0) or 0))
         self.check_maintenance()
+        self.check_origin(method, url, endpoint)
         request_id = request_id or str(uuid.uuid4())
         send_headers = {"Accept": "application/json", **(headers or {})}
         send_headers["X-Request-ID"] = request_id
@@ -246,7 +307,9 @@ class BankHttp:
                     auth=auth,
                     timeout=timeout,
                     allow_redirects=False,
+                    stream=True,
                 )
+                content = self._read_body(answer, endpoint, method, path, started)
             except (requests.Timeout, requests.ConnectionError) as exc:
                 self._record(endpoint, None, started, user_present, at)
                 what = "timed out" if isinstance(exc, requests.Timeout) else "failed"
@@ -277,7 +340,7 @@ class BankHttp:
             response = BankResponse(
                 status=status,
                 headers=dict(answer.headers),
-                content=answer.content or b"",
+                content=content,
                 endpoint=endpoint,
                 request_id=request_id,
             )
@@ -287,6 +350,8 @@ class BankHttp:
                     f"({time.monotonic() - started:.3f} s, X-Request-ID {request_id})"
                 )
             )
+            if 300 <= status < 400:
+                self._refuse_redirect(method, path, endpoint, answer.headers)
             if status != 429 and status not in RETRY_STATUSES:
                 return response
 
@@ -320,6 +385,82 @@ class BankHttp:
             if status == 429:
                 raise RateLimited(message, retry_at=retry_at)
             raise BankUnavailable(message, retry_at=retry_at)
+
+    def _read_body(self, answer, endpoint, method, path, started) -> bytes:
+        """The answer's body, within ``max_response_bytes`` and what is left
+        of ``request_deadline`` (a watchdog cuts the connection then)."""
+        limit = self.max_response_bytes
+        what = f"{endpoint}: {method} {path}"
+        announced = answer.headers.get("Content-Length")
+        if announced and announced.isdigit() and int(announced) > limit:
+            answer.close()
+            raise self._too_large(what, int(announced))
+        deadline = started + self.request_deadline
+        watchdog = threading.Timer(
+            max(0.0, deadline - time.monotonic()), _cut_connection, (answer,)
+        )
+        watchdog.daemon = True
+        watchdog.start()
+        chunks, size = [], 0
+        try:
+            for chunk in answer.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise self._too_large(what, size)
+                chunks.append(chunk)
+        except requests.RequestException:
+            if time.monotonic() < deadline:
+                raise
+        finally:
+            watchdog.cancel()
+            answer.close()
+        if time.monotonic() >= deadline:
+            message = self.redact(
+                f"{what}: the answer took more than {self.request_deadline:g} s "
+                "in all (limit: total time per request); the next run tries again."
+            )
+            self.logger.warning("bank call cut: %s", message)
+            raise BankUnavailable(message)
+        return b"".join(chunks)
+
+    def _too_large(self, what, size):
+        message = self.redact(
+            f"{what}: the answer is {size:,} bytes or more, over the limit of "
+            f"{self.max_response_bytes:,} (limit: response size); it was not read."
+        )
+        self.logger.warning("bank call refused: %s", message)
+        return BankResponseError(message)
+
+    def check_origin(self, method: str, url: str, endpoint: str):
+        """ForeignHostRefused (nothing sent) when ``url`` is not on the
+        connection's own scheme, host and port."""
+        base_url = getattr(self.settings, "base_url", None)
+        if not base_url or origin(url) == origin(base_url):
+            return
+        self._refuse_host(
+            _host_label(url),
+            f"{endpoint}: the bank pointed {method} at {_host_label(url)}, which is "
+            f"not the connection's host {_host_label(base_url)}; nothing was sent "
+            "there. If the bank really moved, an administrator changes the "
+            "connection's API URL.",
+        )
+
+    def _refuse_redirect(self, method, path, endpoint, headers):
+        location = str(headers.get("Location") or "")
+        target = _host_label(location) if "://" in location else "its own host"
+        self._refuse_host(
+            target,
+            f"{endpoint}: {method} {path} was redirected to {target}; redirects "
+            "are not followed (credentials go to the connection's API URL only). "
+            "If the bank really moved, an administrator changes the API URL.",
+        )
+
+    def _refuse_host(self, host, message):
+        message = self.redact(message)
+        # A security event: a bank (or whoever answers for it) tried to send
+        # us elsewhere. Logged as a warning so that monitoring sees it.
+        self.logger.warning("bank call refused: %s", message)
+        raise ForeignHostRefused(message, host=host)
 
     def _long_wait_error(self, status, summary, text, retry_at):
         detail = f": {text}" if text else ""

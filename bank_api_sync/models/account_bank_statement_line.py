@@ -235,6 +235,7 @@ class AccountBankStatementLine(models.Model):
         """Accept the best proposal: of one line (its form, its row's button)
         or of many picked in the list, in one batch. Lines reconciled already
         or without a proposal are skipped."""
+        self.check_access("write")
         if len(self) == 1:
             if not self.bank_api_best_proposal_id:
                 raise UserError(
@@ -308,6 +309,7 @@ class AccountBankStatementLine(models.Model):
 
     def action_bank_api_reconcile_by_hand(self):
         self.ensure_one()
+        self.check_access("read")  # opens the wizard, which checks its writes
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Reconcile by Hand"),
@@ -319,6 +321,7 @@ class AccountBankStatementLine(models.Model):
 
     def action_bank_api_open_move(self):
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Journal Entry"),
@@ -330,6 +333,7 @@ class AccountBankStatementLine(models.Model):
     def action_undo_reconciliation(self):
         # Every path that undoes a reconciliation: an automatic one undone by a
         # person is the "corrected" figure, and never automatic again.
+        self.check_access("write")
         automatic = self.filtered(lambda line: line.bank_api_reconciled_how == "auto")
         if automatic:
             automatic.write(

@@ -40,6 +40,7 @@ class AccountJournal(models.Model):
     def action_bank_api_sync_now(self):
         """The dashboard card's Sync Now: syncs the connection feeding this journal."""
         self.ensure_one()
+        self.check_access("read")
         connection = self.bank_api_account_ids.connection_id[:1]
         if not connection:
             raise UserError(
@@ -81,6 +82,7 @@ class AccountJournal(models.Model):
         """The dashboard card's Match Now: every line of the journal not
         reconciled yet."""
         self.ensure_one()
+        self.check_access("read")
         lines = self.env["account.bank.statement.line"].search(
             [("journal_id", "=", self.id), ("is_reconciled", "=", False)]
         )
@@ -92,6 +94,7 @@ class AccountJournal(models.Model):
 
     def action_bank_api_open_to_review(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "bank_api_sync.account_bank_statement_line_to_review_action"
         )

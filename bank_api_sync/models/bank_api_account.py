@@ -92,6 +92,7 @@ class BankApiAccount(models.Model):
 
     def action_create_journal(self):
         """Create a bank journal for this account, fed by this connection."""
+        self.check_access("write")
         for account in self:
             if account.journal_id:
                 continue
@@ -151,6 +152,7 @@ class BankApiAccount(models.Model):
 
     def action_open_pending(self):
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Pending Transactions"),

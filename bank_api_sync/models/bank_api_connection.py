@@ -254,6 +254,7 @@ class BankApiConnection(models.Model):
     def action_connect(self):
         """Authenticate, ask for a consent and list the accounts it covers."""
         self.ensure_one()
+        self._check_user_access()
         self._check_manager()
         client = self._build_client(user_present=True)
         try:
@@ -300,6 +301,7 @@ class BankApiConnection(models.Model):
     def action_check_consent(self):
         """After the bank's consent page: is the consent valid now?"""
         self.ensure_one()
+        self._check_user_access()
         self._check_manager()
         client = self._build_client(user_present=True)
         try:
@@ -329,6 +331,7 @@ class BankApiConnection(models.Model):
         records who started it.
         """
         self.ensure_one()
+        self._check_user_access()
         if not self.env.user.has_group("account.group_account_user"):
             raise UserError(
                 self.env._("Only accounting users may sync bank connections.")
@@ -354,6 +357,7 @@ class BankApiConnection(models.Model):
         limit and keep nothing. An unattended access, like every scheduled
         run: it counts against the consent's daily allowance."""
         self.ensure_one()
+        self._check_user_access()
         if not self.env.user.has_group("account.group_account_user"):
             raise UserError(
                 self.env._("Only accounting users may sync bank connections.")
@@ -386,6 +390,7 @@ class BankApiConnection(models.Model):
 
     def action_view_logs(self):
         self.ensure_one()
+        self._check_user_access()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "bank_api_sync.bank_api_sync_log_action"
         )
@@ -394,6 +399,7 @@ class BankApiConnection(models.Model):
         return action
 
     def action_disconnect(self):
+        self._check_user_access()
         self._check_manager()
         self.sudo().write(
             {
@@ -416,6 +422,13 @@ class BankApiConnection(models.Model):
     # -------------------------------------------------------------------------
     # Business methods
     # -------------------------------------------------------------------------
+
+    def _check_user_access(self):
+        """Before any bank call or write: the person may read the connection
+        (its company is one of theirs). Public methods are called over RPC
+        with any id, and what they do next runs as superuser."""
+        self.check_access("read")
+        self._check_company()
 
     def _check_manager(self):
         if not self.env.user.has_group("account.group_account_manager"):

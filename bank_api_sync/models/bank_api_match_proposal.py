@@ -184,6 +184,7 @@ class BankApiMatchProposal(models.Model):
     def action_accept(self):
         """Reconcile the bank line as this proposal says."""
         self.ensure_one()
+        self.check_access("write")
         line = self.statement_line_id
         if line.is_reconciled:
             raise UserError(
@@ -249,6 +250,7 @@ class BankApiMatchProposal(models.Model):
 
     def action_open_documents(self):
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Documents"),

@@ -55,6 +55,12 @@ class BankApiSyncLog(models.Model):
     pending_staged = fields.Integer(readonly=True)
     pending_retired = fields.Integer(readonly=True)
     error_count = fields.Integer(string="Errors", readonly=True)
+    transactions_rejected = fields.Integer(
+        string="Kept Aside",
+        readonly=True,
+        help="Transactions the bank sent that could not be read or stored "
+        "(the message says which and why); the rest was imported.",
+    )
     api_calls = fields.Integer(string="API Calls", readonly=True)
     message = fields.Text(readonly=True)
 

@@ -5,11 +5,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import psycopg2
+from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..core import errors as core_errors
+from ..core.sanity import Rejected, raw_excerpt
 from ..core.statement_days import local_today
 from ..core.windows import import_chunks, sync_window
 
@@ -71,13 +73,16 @@ class BankApiSyncRunner(models.AbstractModel):
         not authenticate any more without the user's authorisation (PolishAPI).
         Failures are left to the run, which reports them. Returns the number
         of calls made (the run's log counts them)."""
+        # The lock before anything is read: what a run that held it wrote is
+        # then in this transaction's snapshot, and our writes never collide.
+        if not self._try_lock(connection):
+            return 0
         connection_sudo = connection.sudo()
         expires_at = connection_sudo.token_expires_at
         if (
             connection.state not in ("connected", "consent_expiring", "error")
             or not connection_sudo.refresh_token_encrypted
             or (expires_at and expires_at > fields.Datetime.now() + TOKEN_MARGIN)
-            or not self._try_lock(connection)
         ):
             return 0
         connection = connection.with_company(connection.company_id)
@@ -137,80 +142,130 @@ class BankApiSyncRunner(models.AbstractModel):
         each imported part of each account as it is done. ``calls_before``:
         calls made for this run before it started (renewing the token).
         """
-        # Everything the run creates belongs to the connection's company,
-        # whichever company the scheduler or the person happens to be in.
-        self = self.with_company(connection.company_id)
-        connection = connection.with_company(connection.company_id)
-        user_present = bool(psu)
-        log = self.env["bank.api.sync.log"].create(
-            {
-                "connection_id": connection.id,
-                "trigger": trigger,
-                "user_present": user_present,
-                "started_at": fields.Datetime.now(),
-                "started_by_id": started_by.id if started_by else False,
-                "api_calls": calls_before,
-            }
-        )
-        started = time.monotonic()
         with self._connection_lock(connection, commit_progress) as locked:
+            if commit_progress:
+                # The lock was this transaction's first statement: a new one
+                # starts now, whose snapshot sees all that the run before us
+                # committed (read earlier, our writes would collide with it).
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            # Everything the run creates belongs to the connection's company,
+            # whichever company the scheduler or the person happens to be in.
+            self = self.with_company(connection.company_id)
+            connection = connection.with_company(connection.company_id)
+            log = self.env["bank.api.sync.log"].create(
+                {
+                    "connection_id": connection.id,
+                    "trigger": trigger,
+                    "user_present": bool(psu),
+                    "started_at": fields.Datetime.now(),
+                    "started_by_id": started_by.id if started_by else False,
+                    "api_calls": calls_before,
+                }
+            )
+            if commit_progress:
+                # The log in a transaction of its own, before any bank call: a
+                # run killed before its first part still leaves its trace.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            started = time.monotonic()
             if not locked:
                 self._finish(
                     log, started, "skipped", self.env._("Another sync is running.")
                 )
                 return log
             self._close_interrupted_logs(connection, log)
-            if connection.state in ("draft", "expired"):
-                self._finish(
-                    log,
-                    started,
-                    "skipped",
-                    self.env._(
-                        "The connection is not connected (%(state)s).",
-                        state=dict(
-                            connection._fields["state"]._description_selection(self.env)
-                        )[connection.state],
-                    ),
-                )
-                return log
-            client = None
-            unrecorded = 0
-            try:
-                client = connection._build_client(user_present=user_present, psu=psu)
-                unrecorded, failures = self._sync_accounts(
-                    connection,
-                    client,
-                    log,
-                    date_from=date_from,
-                    date_to=date_to,
-                    commit_progress=commit_progress,
-                )
-            except core_errors.RetryableError as error:
-                self._postpone(connection, log, started, error)
-            except core_errors.BankApiError as error:
-                self._fail(
-                    connection, log, started, connection._describe_error(error), error
-                )
-            except Exception as error:
-                _logger.exception("Bank sync of connection %s failed", connection.id)
-                self._fail(
-                    connection, log, started, self._describe_odoo_error(error), error
-                )
-            else:
-                if failures:
-                    self._fail(
-                        connection, log, started, "\n".join(failures), partial=True
+            for attempt in (1, 2):
+                try:
+                    self._run_locked(
+                        connection,
+                        log,
+                        started,
+                        psu=psu,
+                        date_from=date_from,
+                        date_to=date_to,
+                        commit_progress=commit_progress,
                     )
-                else:
-                    self._succeed(connection, log, started)
-            finally:
-                if client is not None:
-                    self._save_progress(connection, client, log, unrecorded)
+                    break
+                except pg_errors.SerializationFailure:
+                    if not commit_progress:
+                        raise  # the request's own: Odoo retries the request
+                    self.env.cr.rollback()
+                    if attempt == 2:
+                        self._finish(
+                            log, started, "failed", self._serialization_message()
+                        )
+                        break
+                    _logger.info(
+                        "Bank sync of connection %s met a concurrent update; "
+                        "retrying once from what it committed",
+                        connection.id,
+                    )
             if commit_progress:
                 # Before the lock goes: a run starting meanwhile would import
                 # this run's last part again.
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return log
+
+    @api.model
+    def _run_locked(
+        self, connection, log, started, psu, date_from, date_to, commit_progress
+    ):
+        """The run itself, the lock held; the outcome goes to ``log``. A
+        serialization failure propagates (its transaction is lost)."""
+        if connection.state in ("draft", "expired"):
+            self._finish(
+                log,
+                started,
+                "skipped",
+                self.env._(
+                    "The connection is not connected (%(state)s).",
+                    state=dict(
+                        connection._fields["state"]._description_selection(self.env)
+                    )[connection.state],
+                ),
+            )
+            return
+        client = None
+        unrecorded = 0
+        lost = False
+        try:
+            client = connection._build_client(user_present=bool(psu), psu=psu)
+            unrecorded, failures = self._sync_accounts(
+                connection,
+                client,
+                log,
+                date_from=date_from,
+                date_to=date_to,
+                commit_progress=commit_progress,
+            )
+        except pg_errors.SerializationFailure:
+            lost = True
+            raise
+        except core_errors.RetryableError as error:
+            self._postpone(connection, log, started, error)
+        except core_errors.BankApiError as error:
+            self._fail(
+                connection, log, started, connection._describe_error(error), error
+            )
+        except Exception as error:
+            _logger.exception("Bank sync of connection %s failed", connection.id)
+            self._fail(
+                connection, log, started, self._describe_odoo_error(error), error
+            )
+        else:
+            if failures:
+                self._fail(connection, log, started, "\n".join(failures), partial=True)
+            else:
+                self._succeed(connection, log, started)
+        finally:
+            if client is not None and not lost:
+                self._save_progress(connection, client, log, unrecorded)
+
+    def _serialization_message(self):
+        return self.env._(
+            "Another transaction changed the same records twice in a row "
+            "(PostgreSQL serialization failure); what the run committed before "
+            "was kept, the next run goes on from there."
+        )
 
     @api.model
     def _sync_accounts(
@@ -250,6 +305,10 @@ class BankApiSyncRunner(models.AbstractModel):
                 transactions, balances = self._fetch_account_transactions(
                     connection, client, account, window
                 )
+                transactions, aside = self._set_aside(
+                    account, client, log, transactions
+                )
+                failures += aside
                 unrecorded += len(transactions)
                 parts = import_chunks(transactions, IMPORT_PART)
                 for transactions_part, last_day in parts:
@@ -284,6 +343,53 @@ class BankApiSyncRunner(models.AbstractModel):
                 }
             )
         return unrecorded, failures
+
+    @api.model
+    def _set_aside(self, account, client, log, transactions):
+        """(the transactions to import, [a message per one kept aside]): those
+        the core could not read (client.rejected, see core/sanity.py) and
+        those in a currency Odoo does not know. The rest of the account
+        imports; the log names each one with its reason and raw data."""
+        rejected = list(client.rejected)
+        client.rejected.clear()
+        names = {txn.currency for txn in transactions} | {
+            txn.original_currency for txn in transactions if txn.original_currency
+        }
+        known = set(
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("name", "in", list(names))])
+            .mapped("name")
+        )
+        kept = []
+        for txn in transactions:
+            unknown = {txn.currency, txn.original_currency or txn.currency} - known
+            if unknown:
+                rejected.append(
+                    Rejected(
+                        f"transaction {txn.unique_key}",
+                        f"the currency {min(unknown)} is unknown to Odoo",
+                        raw_excerpt(txn.raw),
+                    )
+                )
+            else:
+                kept.append(txn)
+        if not rejected:
+            return kept, []
+        log._add(transactions_rejected=len(rejected))
+        _logger.warning(
+            "Bank sync of account %s kept %s transaction(s) aside",
+            account.id,
+            len(rejected),
+        )
+        return kept, [
+            self.env._(
+                "%(account)s: a transaction kept aside, not imported: %(detail)s",
+                account=account.name,
+                detail=item.describe(),
+            )
+            for item in rejected
+        ]
 
     @api.model
     def _import_part(

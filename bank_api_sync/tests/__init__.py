@@ -2,6 +2,8 @@ from . import test_bank_api_connection_access
 from . import test_bank_api_connection_ui
 from . import test_providers
 from . import test_secrets
+from . import test_endpoint_guard
+from . import test_cross_company_actions
 from . import test_statement_importer
 from . import test_matching_signals
 from . import test_matching_review

@@ -40,9 +40,10 @@ class TestProviders(BankApiSyncCase):
         self.assertEqual(client.option("tpp_ip_address"), "203.0.113.7")
 
     def test_polishapi_settings_reach_its_client(self):
+        # The API URL is a Settings administrator's (see test_endpoint_guard).
+        self.connection.base_url = "https://api.bank.example"
         with Form(self.connection.with_user(self.account_manager)) as form:
             form.provider = "polishapi"
-            form.base_url = "https://api.bank.example"
             form.polishapi_tpp_id = "PSDPL-KNF-0000001"
         client = self.connection._build_client()
         self.assertIsInstance(client, PolishApiClient)

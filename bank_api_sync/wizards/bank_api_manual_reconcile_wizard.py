@@ -79,7 +79,9 @@ class BankApiManualReconcileWizard(models.TransientModel):
 
     def action_reconcile(self):
         self.ensure_one()
+        self.check_access("write")
         line = self.statement_line_id
+        line.check_access("write")
         if not self.move_line_ids:
             raise UserError(self.env._("Select the open items this bank line pays."))
         currency = line.currency_id

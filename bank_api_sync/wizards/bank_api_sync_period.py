@@ -29,6 +29,8 @@ class BankApiSyncPeriod(models.TransientModel):
 
     def action_sync(self):
         self.ensure_one()
+        self.check_access("write")
+        self.connection_id.check_access("read")
         oldest = fields.Date.context_today(self) - timedelta(
             days=self.connection_id.max_history_days - 1
         )

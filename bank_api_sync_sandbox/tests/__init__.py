@@ -8,3 +8,5 @@ from . import test_statement_importer
 from . import test_sync
 from . import test_sync_in_background
 from . import test_sync_limits
+from . import test_run_transactions
+from . import test_poisoned_transactions

@@ -42,6 +42,8 @@ is ``sign_request``; payment initiation will be a capability of its own.
 """
 
 import abc
+import functools
+import math
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -56,11 +58,17 @@ from ..errors import (
 )
 from ..http import BankHttp
 from ..model import Account, Balance, CallRecord, Consent, Tokens, Transaction
+from ..sanity import check_or_reject
 from .helpers import STATUSES, as_dict, clamp_start, date_windows, resolve_href, utcnow
 
 # Renew the access token this long before the bank says it expires.
 TOKEN_SKEW = timedelta(seconds=30)
 MAX_PAGES = 10_000  # a bank whose pages never end is a bug, not a long history
+# Pages one client (one run) reads in all listings together: endless `next`
+# links stop here, and the next run goes on from what was imported.
+MAX_PAGES_PER_RUN = 5_000
+# The longest access token lifetime believed (a year); longer is a bank's error.
+MAX_TOKEN_LIFETIME = 366 * 24 * 3600
 
 
 @dataclass
@@ -139,6 +147,10 @@ class BankClient(abc.ABC):
         self.budget = budget
         self.tokens = settings.tokens
         self.calls: list[CallRecord] = []
+        # Transactions kept aside (core.sanity.Rejected): the caller takes them.
+        self.rejected: list = []
+        self.pages_read = 0
+        self.max_pages_per_run = MAX_PAGES_PER_RUN
         self.window_clamped_to: date | None = None
         self.clock = clock
         # callable(method, url, headers, body) -> headers to add (signatures).
@@ -169,6 +181,13 @@ class BankClient(abc.ABC):
 
     def _url(self, path_or_url: str) -> str:
         return resolve_href(self.settings.base_url, path_or_url)
+
+    def _kept(self, parse, raw, where: str, *args):
+        """``parse(raw, *args)``'s transaction, or None when it is kept aside
+        (``rejected``, with its reason): see core/sanity.py."""
+        return check_or_reject(
+            functools.partial(parse, raw, *args), raw, where, self.rejected
+        )
 
     def new_request_id(self) -> str:
         """The X-Request-ID of a new request (kept across its retries)."""
@@ -260,8 +279,14 @@ class BankClient(abc.ABC):
             raise BankResponseError("token: the answer has no access_token")
         try:
             expires_in = float(body.get("expires_in") or 0)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise BankResponseError("token: expires_in is not a number") from None
+        if not math.isfinite(expires_in) or not 0 <= expires_in <= MAX_TOKEN_LIFETIME:
+            raise BankResponseError(
+                f"token: expires_in {str(body.get('expires_in'))[:40]} is not a "
+                f"token lifetime (0 to {MAX_TOKEN_LIFETIME} seconds); the bank's "
+                "answer was refused, nothing was stored."
+            )
         refresh = text(body.get("refresh_token"))
         if not refresh and grant == "refresh_token":
             refresh = self.tokens.refresh_token  # the bank did not rotate it
@@ -375,6 +400,13 @@ class BankClient(abc.ABC):
         endless listing is a BankResponseError."""
         cursor, seen = None, set()
         for page in range(1, MAX_PAGES + 1):
+            if self.pages_read >= self.max_pages_per_run:
+                raise BankResponseError(
+                    f"{endpoint} page {page}: this run has read "
+                    f"{self.pages_read:,} pages (limit: pages per run); the next "
+                    "run goes on from what was imported."
+                )
+            self.pages_read += 1
             body, cursor = fetch(cursor, page)
             yield page, body
             if not cursor:

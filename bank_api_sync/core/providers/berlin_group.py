@@ -525,7 +525,16 @@ class BerlinGroupClient(BankClient):
                     if index == 0 and raw == last.get(kind):
                         continue  # the previous page's last one, served again
                     where = f"transactions page {page} {kind}[{index}]"
-                    yield parse_transaction(raw, kind, where, self.pending_link_field)
+                    transaction = self._kept(
+                        parse_transaction,
+                        raw,
+                        where,
+                        kind,
+                        where,
+                        self.pending_link_field,
+                    )
+                    if transaction is not None:
+                        yield transaction
                 if items:
                     last[kind] = items[-1]
 

@@ -505,7 +505,11 @@ class PolishApiClient(BankClient):
                 key="transactions",
             ):
                 where = f"transactions done page {page} [{index}]"
-                yield parse_item(raw, BOOKED, account.currency, where)
+                transaction = self._kept(
+                    parse_item, raw, where, BOOKED, account.currency, where
+                )
+                if transaction is not None:
+                    yield transaction
         if status in (PENDING, "both"):
             fields = {
                 "accountNumber": account.resource_id,
@@ -519,7 +523,11 @@ class PolishApiClient(BankClient):
                 key="transactions",
             ):
                 where = f"transactions pending page {page} [{index}]"
-                yield parse_item(raw, PENDING, account.currency, where)
+                transaction = self._kept(
+                    parse_item, raw, where, PENDING, account.currency, where
+                )
+                if transaction is not None:
+                    yield transaction
 
     def iter_holds(
         self, account: Account, date_from: date, date_to: date

@@ -380,6 +380,10 @@ def get_transactions(bank, request, resource_id):
     if chunk and bank.faults.take("missing_amount", path) is not None:
         kind, tx = chunk[0]
         chunk[0] = (kind, {k: v for k, v in tx.items() if k != "transactionAmount"})
+    poison = chunk and bank.faults.take("poisoned_transaction", path)
+    if poison:
+        kind, tx = chunk[0]
+        chunk[0] = (kind, {**tx, **poison.get("replace", {})})
     if chunk and bank.faults.take("no_transaction_ids", path) is not None:
         hidden = ("transactionId", "entryReference")
         chunk = [(k, {f: v for f, v in t.items() if f not in hidden}) for k, t in chunk]

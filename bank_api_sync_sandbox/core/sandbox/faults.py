@@ -30,6 +30,8 @@ FAULTS = {
     "entryReference (the consumer must fall back to a content hash)",
     "leak_secrets": "answer 400 with an error text that echoes the request's "
     "Authorization header and query string (a careless bank)",
+    "poisoned_transaction": "a transactions page's first transaction gets the "
+    "fields of `replace` (a NUL, a lone surrogate, an amount of 1e400...)",
 }
 
 # Faults that replace the whole answer, checked before routing, in this order.

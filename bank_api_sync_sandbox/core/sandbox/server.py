@@ -46,7 +46,12 @@ class Response:
 
 
 def json_response(status: int, payload, headers=None) -> Response:
-    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    try:
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (the poisoned_transaction fault): escaped, as JSON
+        # allows, for the client to find.
+        body = json.dumps(payload).encode("ascii")
     return Response(status, body, dict(headers or {}))
 
 

@@ -1,0 +1,119 @@
+from odoo import models
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+from odoo.tests.common import new_test_user
+from odoo.tools import mute_logger
+
+from ..models.account_move import BULK_IMPORT
+from .common import BankApiSyncCase
+
+OUR_CODE = "odoo.addons.bank_api_sync."
+
+
+def public_methods_of_ours(env):
+    """{model: {method}}: every method callable over RPC (public, not the
+    ORM's own) that this add-on defines or overrides, on any model."""
+    found = {}
+    for model_name in env.registry:
+        for klass in type(env[model_name]).mro():
+            if not klass.__module__.startswith(OUR_CODE):
+                continue
+            for name, value in vars(klass).items():
+                if (
+                    not name.startswith("_")
+                    and callable(value)
+                    and not hasattr(models.BaseModel, name)
+                ):
+                    found.setdefault(model_name, set()).add(name)
+    return found
+
+
+@tagged("post_install", "-at_install")
+class TestCrossCompanyActions(BankApiSyncCase):
+    """A user of another company gets AccessError from every public method
+    of ours, over any record of this company, before a bank is called or
+    anything is written."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other_company = cls.env["res.company"].create({"name": "Company B"})
+        cls.intruder = new_test_user(
+            cls.env,
+            login="bas_company_b_manager",
+            groups="base.group_user,account.group_account_manager,"
+            "account.group_account_user",
+            company_id=cls.other_company.id,
+            company_ids=[cls.other_company.id],
+        )
+        cls.connection.write(
+            {"base_url": "https://api.bank.example/psd2", "state": "connected"}
+        )
+        cls.journal = cls.env["account.journal"].create(
+            {"name": "Company A Bank", "type": "bank", "code": "BXC"}
+        )
+        cls.bank_account = cls.env["bank.api.account"].create(
+            {
+                "connection_id": cls.connection.id,
+                "name": "Current",
+                "resource_id": "acc-a-1",
+                "iban": "PL61109010140000071219812874",
+            }
+        )
+        cls.line = cls.env["account.bank.statement.line"].create(
+            {
+                "journal_id": cls.journal.id,
+                "date": "2026-11-20",
+                "amount": 100.0,
+                "payment_ref": "Company A's money",
+            }
+        )
+        cls.proposal = cls.env["bank.api.match.proposal"].create(
+            {"statement_line_id": cls.line.id, "kind": "invoice"}
+        )
+
+    def records_of_company_a(self):
+        """What an intruder would name over RPC, per model; wizards are his
+        own, pointing at company A's records."""
+        as_intruder = self.env(user=self.intruder)
+        return {
+            "bank.api.connection": lambda: self.connection,
+            "bank.api.account": lambda: self.bank_account,
+            "account.journal": lambda: self.journal,
+            "account.bank.statement.line": lambda: self.line,
+            "account.move": lambda: self.line.move_id,
+            "bank.api.match.proposal": lambda: self.proposal,
+            "bank.api.sync.period": lambda: as_intruder["bank.api.sync.period"].create(
+                {"connection_id": self.connection.id}
+            ),
+            "bank.api.manual.reconcile.wizard": lambda: as_intruder[
+                "bank.api.manual.reconcile.wizard"
+            ].create({"statement_line_id": self.line.id}),
+        }
+
+    @mute_logger("odoo.models", "odoo.addons.base.models.ir_rule")
+    def test_every_public_method_refuses_another_company(self):
+        methods = public_methods_of_ours(self.env)
+        factories = self.records_of_company_a()
+        self.assertIn("action_sync_now", methods["bank.api.connection"])
+        self.assertFalse(
+            set(methods) - set(factories),
+            "a model of ours has public methods this test does not walk yet",
+        )
+        logs_before = self.connection.log_ids
+        for model_name, names in sorted(methods.items()):
+            for name in sorted(names):
+                for context in ({}, {BULK_IMPORT: True}):
+                    with (
+                        self.subTest(model=model_name, method=name, context=context),
+                        self.env.cr.savepoint(),
+                        self.assertRaises(AccessError),
+                    ):
+                        record = factories[model_name]()
+                        as_intruder = record.with_user(self.intruder).with_context(
+                            **context
+                        )
+                        getattr(as_intruder, name)()
+        self.assertEqual(self.connection.log_ids, logs_before)
+        self.assertEqual(self.connection.state, "connected")
+        self.assertFalse(self.bank_account.journal_id)
