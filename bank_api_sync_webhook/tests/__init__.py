@@ -1,1 +1,2 @@
 from . import test_webhook_event
+from . import test_webhook_receiver
