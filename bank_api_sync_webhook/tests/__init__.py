@@ -1,2 +1,3 @@
 from . import test_webhook_event
 from . import test_webhook_receiver
+from . import test_webhook_sandbox
