@@ -213,10 +213,14 @@ class BankApiWebhookEvent(models.Model):
         self._trigger_processing(next_attempt)
 
     def _alert_dead_letter(self, message):
+        """One open activity per connection, however many events die."""
         connection = self.connection_id
+        summary = self.env._("A bank notification could not be processed")
+        if connection.activity_ids.filtered(lambda a: a.summary == summary):
+            return
         connection.activity_schedule(
             "bank_api_sync.mail_activity_type_sync_failure",
-            summary=self.env._("A bank notification could not be processed"),
+            summary=summary,
             note=self.env._(
                 "Webhook event %(delivery)s (%(type)s) failed %(attempts)s time(s) "
                 "and is no longer retried: %(message)s Fix the cause, then "

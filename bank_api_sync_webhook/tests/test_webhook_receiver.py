@@ -161,7 +161,18 @@ class TestWebhookReceiver(WebhookCase):
 
     def test_an_event_about_an_unknown_account_is_dead_lettered_at_once(self):
         self.post(balance_event("1", account_id="acc-unknown"))
+        self.post(balance_event("2", account_id="acc-unknown"), webhook_id="msg_2")
         self.process()
-        event = self.events.search([("connection_id", "=", self.connection.id)])
-        self.assertEqual((event.state, event.attempts), ("dead", 1))
-        self.assertIn("acc-unknown", event.error)
+        events = self.events.search([("connection_id", "=", self.connection.id)])
+        self.assertEqual(events.mapped("state"), ["dead", "dead"])
+        self.assertEqual(events.mapped("attempts"), [1, 1])
+        self.assertIn("acc-unknown", events[0].error)
+        # One activity tells the responsible user, however many events die.
+        self.assertEqual(
+            len(
+                self.connection.activity_ids.filtered(
+                    lambda a: "could not be processed" in (a.summary or "")
+                )
+            ),
+            1,
+        )
