@@ -1,4 +1,5 @@
 import secrets
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -45,6 +46,29 @@ class BankApiConnection(models.Model):
         string="Receive Webhooks",
         help="The bank pushes new transactions to Odoo; the scheduled sync "
         "still runs as a fallback in case a notification is lost.",
+    )
+    webhook_poll_interval_hours = fields.Float(
+        string="Sync Interval While Webhooks Arrive",
+        default=24.0,
+        help="While the bank's webhooks arrive, the scheduled sync only needs "
+        "to run this often, as a safety net (a value below the normal interval "
+        "changes nothing).",
+    )
+    webhook_silence_hours = fields.Float(
+        string="Alert After Silence (Hours)",
+        default=24.0,
+        help="No webhook for this long: the scheduled sync goes back to its "
+        "normal interval and the responsible user is told (0: never).",
+    )
+    webhook_enabled_at = fields.Datetime(readonly=True, copy=False)
+    webhook_silent = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="No webhook arrived within the silence period: the scheduled sync "
+        "runs at its normal interval until one arrives.",
+    )
+    webhook_last_received_at = fields.Datetime(
+        compute="_compute_webhook_last_received_at"
     )
     webhook_event_ids = fields.One2many(
         "bank.api.webhook.event",
@@ -94,6 +118,19 @@ class BankApiConnection(models.Model):
         )
         for connection in self:
             connection.webhook_event_count = counts.get(connection, 0)
+
+    def _compute_webhook_last_received_at(self):
+        last = dict(
+            self.env["bank.api.webhook.event"]
+            .sudo()
+            ._read_group(
+                [("connection_id", "in", self.ids)],
+                ["connection_id"],
+                ["received_at:max"],
+            )
+        )
+        for connection in self:
+            connection.webhook_last_received_at = last.get(connection)
 
     @api.depends("webhook_token")
     def _compute_webhook_url(self):
@@ -145,10 +182,14 @@ class BankApiConnection(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         connections = super().create(vals_list)
-        connections.filtered("webhook_enabled")._ensure_webhook_token()
+        enabled = connections.filtered("webhook_enabled")
+        enabled.webhook_enabled_at = fields.Datetime.now()
+        enabled._ensure_webhook_token()
         return connections
 
     def write(self, vals):
+        if vals.get("webhook_enabled"):
+            vals = {**vals, "webhook_enabled_at": fields.Datetime.now()}
         result = super().write(vals)
         if vals.get("webhook_enabled"):
             self._ensure_webhook_token()
@@ -175,6 +216,58 @@ class BankApiConnection(models.Model):
         )
         action["domain"] = [("connection_id", "=", self.id)]
         return action
+
+    @api.model
+    def _cron_check_webhook_silence(self):
+        """A connection whose webhooks went silent goes back to its normal
+        sync interval and its responsible user is told; when they come back,
+        the safety-net interval applies again."""
+        now = fields.Datetime.now()
+        connections = self.search(
+            [("webhook_enabled", "=", True), ("webhook_silence_hours", ">", 0)]
+        )
+        for connection in connections:
+            last = max(
+                filter(
+                    None,
+                    [
+                        connection.webhook_last_received_at,
+                        connection.webhook_enabled_at,
+                    ],
+                ),
+                default=None,
+            )
+            silent = not last or last < now - timedelta(
+                hours=connection.webhook_silence_hours
+            )
+            if silent and not connection.webhook_silent:
+                connection._webhook_fall_back_to_polling(last)
+            elif not silent and connection.webhook_silent:
+                connection.webhook_silent = False
+
+    def _webhook_fall_back_to_polling(self, last):
+        self.ensure_one()
+        normal = (self.last_sync_at or fields.Datetime.now()) + timedelta(
+            hours=self.sync_interval_hours
+        )
+        self.write(
+            {
+                "webhook_silent": True,
+                "next_sync_at": min(filter(None, [self.next_sync_at, normal])),
+            }
+        )
+        self.activity_schedule(
+            "mail.mail_activity_data_warning",
+            summary=self.env._("The bank's webhooks stopped"),
+            note=self.env._(
+                "No webhook from %(name)s since %(last)s UTC. The scheduled sync "
+                "runs at its normal interval again; check the webhook address and "
+                "secret at the bank.",
+                name=self.name,
+                last=last or "-",
+            ),
+            user_id=(self.user_id or self.env.user).id,
+        )
 
     def _ensure_webhook_token(self):
         for connection in self.sudo().filtered(lambda c: not c.webhook_token):

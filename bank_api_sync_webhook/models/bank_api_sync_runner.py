@@ -1,4 +1,6 @@
-from odoo import api, models
+from datetime import timedelta
+
+from odoo import api, fields, models
 
 
 class BankApiSyncRunner(models.AbstractModel):
@@ -12,3 +14,15 @@ class BankApiSyncRunner(models.AbstractModel):
         if only is None:
             return accounts
         return accounts.filtered(lambda account: account.id in only)
+
+    def _succeed(self, connection, log, started):
+        """While webhooks arrive, the scheduled sync is only a safety net."""
+        result = super()._succeed(connection, log, started)
+        hours = connection.webhook_poll_interval_hours
+        if (
+            connection.webhook_enabled
+            and not connection.webhook_silent
+            and hours > connection.sync_interval_hours
+        ):
+            connection.next_sync_at = fields.Datetime.now() + timedelta(hours=hours)
+        return result

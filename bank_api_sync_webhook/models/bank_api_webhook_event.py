@@ -219,7 +219,7 @@ class BankApiWebhookEvent(models.Model):
         if connection.activity_ids.filtered(lambda a: a.summary == summary):
             return
         connection.activity_schedule(
-            "bank_api_sync.mail_activity_type_sync_failure",
+            "mail.mail_activity_data_warning",
             summary=summary,
             note=self.env._(
                 "Webhook event %(delivery)s (%(type)s) failed %(attempts)s time(s) "

@@ -66,11 +66,13 @@ class TestWebhookReceiver(WebhookCase):
         self.assertEqual(self.post({"type": "x"}, webhook_id="msg_2").status_code, 404)
 
     def test_every_refusal_is_logged_with_the_address_and_no_secret(self):
+        # Far beyond the 5 minutes (the core tests the boundary): the first
+        # request of a test may take seconds to reach the check.
         now = int(time.time())
         cases = [
             ({"secret": generate_secret()}, "no matching signature"),
-            ({"timestamp": now - 301}, "timestamp too old"),
-            ({"timestamp": now + 301}, "timestamp in the future"),
+            ({"timestamp": now - 600}, "timestamp too old"),
+            ({"timestamp": now + 600}, "timestamp in the future"),
             ({"webhook-signature": ""}, "missing webhook headers"),
             ({"webhook-signature": "v1,AAAA"}, "no matching signature"),
         ]
