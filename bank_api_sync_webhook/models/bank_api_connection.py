@@ -56,7 +56,8 @@ class BankApiConnection(models.Model):
     )
     webhook_silence_hours = fields.Float(
         string="Alert After Silence (Hours)",
-        default=24.0,
+        # A weekend without a booking is no silence worth an alert.
+        default=72.0,
         help="No webhook for this long: the scheduled sync goes back to its "
         "normal interval and the responsible user is told (0: never).",
     )
