@@ -1,7 +1,8 @@
 {
     "name": "Bank API Sync - Webhooks",
-    "summary": "Store of bank notifications; the signed receiver is not built yet",
-    "version": "18.0.1.0.0",
+    "summary": "Signed bank notifications (Standard Webhooks): stored first, "
+    "then balances updated and new transactions synced within seconds",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/bank-api-sync/bank_api_sync",
     "author": "bank_api_sync contributors",
@@ -13,6 +14,7 @@
         "views/bank_api_webhook_event_views.xml",
         "views/bank_api_connection_views.xml",
         "views/bank_api_sync_webhook_menus.xml",
+        "data/ir_cron_data.xml",
     ],
     "installable": True,
 }

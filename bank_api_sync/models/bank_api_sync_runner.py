@@ -288,8 +288,7 @@ class BankApiSyncRunner(models.AbstractModel):
         )
         unrecorded = 0
         failures = []
-        accounts = connection.account_ids.filtered(lambda a: a.active and a.journal_id)
-        for account in accounts:
+        for account in self._accounts_to_sync(connection):
             window = (
                 (date_from, date_to or today)
                 if date_from
@@ -390,6 +389,12 @@ class BankApiSyncRunner(models.AbstractModel):
             )
             for item in rejected
         ]
+
+    @api.model
+    def _accounts_to_sync(self, connection):
+        """The accounts a run syncs: every active one with a journal (a
+        notification about one account narrows it to that one)."""
+        return connection.account_ids.filtered(lambda a: a.active and a.journal_id)
 
     @api.model
     def _import_part(

@@ -1,2 +1,3 @@
 from . import bank_api_connection
+from . import bank_api_sync_runner
 from . import bank_api_webhook_event
