@@ -465,14 +465,55 @@ def test_a_consent_tells_the_bank_where_to_send_the_customer_back(clock):
         assert created.header("TPP-Redirect-URI") == (
             "https://odoo.example/bank/return?state=s-123"
         )
+        assert created.header("TPP-Nok-Redirect-URI") == (
+            "https://odoo.example/bank/return?state=s-123&result=nok"
+        )
         # The customer approves at the bank, which sends them back to us.
-        page = requests.get(consent.sca_redirect, allow_redirects=False, timeout=5)
+        page = requests.get(consent.sca_redirect, timeout=5)
+        assert "Approve" in page.text and "Deny" in page.text
+        page = requests.post(
+            consent.sca_redirect,
+            data={"decision": "approve"},
+            allow_redirects=False,
+            timeout=5,
+        )
         back = urlsplit(page.headers["Location"])
         assert back.netloc == "odoo.example" and back.path == "/bank/return"
         params = {name: values[0] for name, values in parse_qs(back.query).items()}
         assert params["state"] == "s-123"
         assert client.complete_authorization(params).status == "valid"
         assert account(client)
+
+
+def test_a_refused_consent_sends_the_customer_to_the_nok_address(clock):
+    with SandboxBank(seed=9, now=clock, auto_approve_consents=False) as bank:
+        client = sandbox_client(bank, consent=False)
+        consent = client.start_authorization(
+            "https://odoo.example/bank/return",
+            "s-9",
+            bank.today() + timedelta(days=30),
+            4,
+        )
+        page = requests.post(
+            consent.sca_redirect,
+            data={"decision": "deny"},
+            allow_redirects=False,
+            timeout=5,
+        )
+        back = urlsplit(page.headers["Location"])
+        params = {name: values[0] for name, values in parse_qs(back.query).items()}
+        assert params["state"] == "s-9" and params["result"] == "nok"
+        assert client.complete_authorization(params).status == "rejected"
+        # Deciding again changes nothing: the page only tells the status.
+        again = requests.post(
+            consent.sca_redirect,
+            data={"decision": "approve"},
+            allow_redirects=False,
+            timeout=5,
+        )
+        assert again.status_code == 200 and "rejected" in again.text
+        with pytest.raises(ConsentError):
+            client.list_accounts()
 
 
 def test_a_bank_without_the_token_step_is_reached_without_a_token(clock):

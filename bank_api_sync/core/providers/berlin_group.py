@@ -15,7 +15,11 @@ Headers as the v1.3.11 OpenAPI file of the standard asks them:
   written in that format, so ours is sent in its place;
 * ``PSU-User-Agent`` with the person's browser whenever a person is there;
 * ``TPP-Redirect-URI`` on consent creation, whenever we know where the bank
-  should send the customer back (the file recommends always sending it).
+  should send the customer back (the file recommends always sending it), and
+  ``TPP-Nok-Redirect-URI`` for where to send them when the SCA failed or was
+  refused: ``start_authorization`` gives both the same ``state`` (the nok
+  one with ``result=nok`` added); ``complete_authorization`` then asks the
+  consent's status, which says how it went whatever the page returned to.
 
 * OAuth2 client credentials at ``token_path`` (HTTP Basic client
   authentication) before the first call, unless the bank has no such step
@@ -53,7 +57,7 @@ from ..errors import (
     PeriodInvalid,
 )
 from ..model import BOOKED, PENDING, Account, Balance, Consent, Tokens, Transaction
-from .base import BankClient, text
+from .base import BankClient, text, with_query
 from .helpers import as_dict, as_list, parse_amount, parse_date
 from .registry import register
 
@@ -358,6 +362,19 @@ class BerlinGroupClient(BankClient):
 
     # -- consents ------------------------------------------------------------
 
+    def start_authorization(
+        self, redirect_uri, state, valid_until, frequency_per_day
+    ) -> Consent:
+        """Redirect SCA: the bank sends the customer back to ``redirect_uri``
+        (TPP-Redirect-URI) or, when the SCA failed or was refused, to the
+        same with ``result=nok`` (TPP-Nok-Redirect-URI), both with ``state``."""
+        self.settings.tpp_nok_redirect_uri = with_query(
+            redirect_uri, state=state, result="nok"
+        )
+        return super().start_authorization(
+            redirect_uri, state, valid_until, frequency_per_day
+        )
+
     def consent_access(self) -> dict:
         """The ``access`` of a new consent: every account, as a bank-offered
         consent (banks that need IBANs listed override this)."""
@@ -367,6 +384,8 @@ class BerlinGroupClient(BankClient):
         headers = self._psu_headers(mandatory=True)
         if self.settings.tpp_redirect_uri:
             headers["TPP-Redirect-URI"] = self.settings.tpp_redirect_uri
+            if self.settings.tpp_nok_redirect_uri:
+                headers["TPP-Nok-Redirect-URI"] = self.settings.tpp_nok_redirect_uri
         response = self._call(
             "POST",
             f"{self.api_prefix}/consents",

@@ -157,7 +157,9 @@ def create_consent(bank, request):
         body = request.json()
     except ValueError:
         return tpp_error(400, "FORMAT_ERROR", "The body is not JSON.")
-    status, result = bank.consents.open(body, request.header("TPP-Redirect-URI"))
+    status, result = bank.consents.open(
+        body, request.header("TPP-Redirect-URI"), request.header("TPP-Nok-Redirect-URI")
+    )
     if status != 201:
         return tpp_error(status, *result)
     consent_id = result.consent_id
