@@ -157,3 +157,26 @@ class TestConsentRedirect(HttpCase, BankApiSyncCase):
         self.connection.invalidate_recordset()
         self.assertEqual(self.connection.state, "draft")
         self.assertFalse(self.connection.account_ids)
+
+    def test_renewal_keeps_the_current_consent_until_the_new_one_is_approved(self):
+        self.authenticate("bas_account_manager", "bas_account_manager")
+        self.come_back(self.decide_at_the_bank(self.connect(), "approve"))
+        self.connection.invalidate_recordset()
+        first_consent = self.connection.consent_id
+        self.connection.state = "consent_expiring"
+        manager = self.connection.with_user(self.account_manager)
+
+        action = manager.action_renew_consent()
+        self.come_back(self.decide_at_the_bank(action["url"], "deny"))
+        self.connection.invalidate_recordset()
+        self.assertEqual(self.connection.consent_id, first_consent)
+        self.assertEqual(self.connection.state, "consent_expiring")
+        self.assertIn("rejected", self.connection.state_message)
+
+        action = manager.action_renew_consent()
+        self.come_back(self.decide_at_the_bank(action["url"], "approve"))
+        self.connection.invalidate_recordset()
+        self.assertEqual(self.connection.state, "connected")
+        self.assertNotEqual(self.connection.consent_id, first_consent)
+        self.assertEqual(self.connection.consent_status, "valid")
+        self.assertFalse(self.connection.state_message)
