@@ -257,7 +257,8 @@ class BankApiConnection(models.Model):
         self._check_manager()
         client = self._build_client(user_present=True)
         try:
-            client.authenticate()
+            # No token first: each client gets the one its consent step needs
+            # (none for PolishAPI's authorize, whose tokens come after it).
             valid_until = fields.Date.context_today(self) + timedelta(
                 days=max(self.consent_days - 1, 1)
             )

@@ -1,4 +1,4 @@
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -56,8 +56,10 @@ class TestConsentRedirect(HttpCase, BankApiSyncCase):
         """The customer's answer at the bank; returns where it sends them."""
         page = self.opener.get(page_url, timeout=10)
         self.assertIn("Approve", page.text)
+        # What the page's form sends (its hidden fields: what the URL asked).
+        form = {**dict(parse_qsl(urlsplit(page_url).query)), "decision": decision}
         answer = self.opener.post(
-            page_url, data={"decision": decision}, allow_redirects=False, timeout=10
+            page_url, data=form, allow_redirects=False, timeout=10
         )
         self.assertEqual(answer.status_code, 302)
         return answer.headers["Location"]
@@ -180,3 +182,22 @@ class TestConsentRedirect(HttpCase, BankApiSyncCase):
         self.assertNotEqual(self.connection.consent_id, first_consent)
         self.assertEqual(self.connection.consent_status, "valid")
         self.assertFalse(self.connection.state_message)
+
+    def test_a_bank_using_oauth_sca_is_connected_with_the_code(self):
+        bank = SandboxBank(seed=3, per_day=1, auto_approve_consents=False)
+        bank.sca_oauth = True
+        bank.start()
+        self.addCleanup(bank.stop)
+        self.connection.base_url = bank.url
+        self.bank = bank
+        page_url = self.connect()
+        self.assertIn("/sandbox/oauth/authorize?", page_url)
+        self.authenticate("bas_account_manager", "bas_account_manager")
+        location = self.decide_at_the_bank(page_url, "approve")
+        self.assertIn("code=", location)
+        self.assertEqual(self.come_back(location).status_code, 303)
+        self.connection.invalidate_recordset()
+        self.assertEqual(self.connection.state, "connected")
+        self.assertTrue(self.connection.account_ids)
+        grants = [r.body for r in bank.request_log if r.path == "/oauth2/token"]
+        self.assertIn(b"grant_type=authorization_code", b"".join(grants))
