@@ -1,3 +1,4 @@
+from . import test_consent_redirect
 from . import test_dashboard_ui
 from . import test_interrupted_runs
 from . import test_matching_sandbox
