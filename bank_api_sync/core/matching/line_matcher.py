@@ -12,8 +12,8 @@ can be explained in the proposal's ``reason``:
 * then the amount: equal, within tolerance (write-off), short (partial), too
   much (overpayment); and the payer: agreeing or contradicting.
 
-A proposal is automatic only when its confidence reaches the rule's threshold,
-nothing about it is ambiguous, and it is ``auto_margin`` ahead of the next one.
+How the proposals are ranked, when equal evidence makes them ambiguous, and
+when the best is automatic: see ``ranking``.
 """
 
 from collections.abc import Hashable, Iterable
