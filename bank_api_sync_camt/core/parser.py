@@ -619,6 +619,10 @@ class _Assembler:
         )
         if tx is not None and tx.additional_info:
             values["additional_info"] = tx.additional_info
+        if is_charges:
+            values["additional_info"] = "Charges (%s)" % (
+                common["additional_info"] or "batch"
+            )
         line = Transaction(**values)
         line.unique_id = self._unique_id(account, line, reference)
         return line

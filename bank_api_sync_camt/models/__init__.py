@@ -1,1 +1,1 @@
-
+from . import bank_api_mt940_importer
