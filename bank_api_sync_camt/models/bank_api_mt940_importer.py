@@ -14,8 +14,13 @@ in no statement, for the end-of-day statement that confirms them.
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from odoo.addons.bank_api_sync.core.model import BOOKED, Transaction
+from odoo.addons.bank_api_sync.core.errors import BankResponseError
+from odoo.addons.bank_api_sync.core.model import BOOKED, Balance, Transaction
 from odoo.addons.bank_api_sync.models.core_texts import in_user_language
+from odoo.addons.bank_api_sync_mt940.core.accounts import same_account
+from odoo.addons.bank_api_sync_mt940.models.bank_api_mt940_importer import (
+    statement_order,
+)
 
 from ..core import CamtError, parse_file
 from ..core.model import Transaction as CamtTransaction
@@ -146,3 +151,53 @@ class BankApiMt940Importer(models.AbstractModel):
             "additional_info": transaction.additional_info,
             **transaction.raw,
         }
+
+    # -------------------------------------------------------------------------
+    # Bank APIs that deliver camt.053
+    # -------------------------------------------------------------------------
+
+    @api.model
+    def _camt_api_transactions(self, account, documents):
+        """([core Transaction], [core Balance]) of the camt.053 ``documents``
+        a bank API sent for ``account`` (bank.api.account): booked entries
+        only. What the bank sent wrong raises BankResponseError: the sync
+        reports the account and goes on."""
+        statements = []
+        for document in documents:
+            try:
+                statements += parse_file(document)
+            except CamtError as error:
+                raise BankResponseError(f"transactions (camt): {error}") from None
+        for statement in statements:
+            if account.iban and not same_account(statement.account, account.iban):
+                raise BankResponseError(
+                    f"transactions (camt): the statement on line {statement.line} "
+                    f"is for account {statement.account}, not {account.iban}"
+                )
+        transactions = [
+            self._core_transaction(statement, transaction)
+            for statement in statements
+            for transaction in statement.booked_transactions
+        ]
+        balances = []
+        booked = [item for item in statements if not item.is_interim]
+        if booked:
+            last = max(booked, key=statement_order)
+            balances.append(
+                Balance(
+                    "closingBooked",
+                    last.closing_balance.amount,
+                    last.currency,
+                    last.closing_date,
+                )
+            )
+            if last.available_balance is not None:
+                balances.append(
+                    Balance(
+                        "interimAvailable",
+                        last.available_balance.amount,
+                        last.currency,
+                        last.available_balance.date,
+                    )
+                )
+        return transactions, balances
