@@ -32,18 +32,38 @@ class XmlProblem(Exception):
 
 class Node:
     """An element by its local name: attributes, text, children, and where it
-    is (``line``, ``path`` with the position of repeated elements)."""
+    is (``line``; ``path`` with the position of repeated elements, worked out
+    only when asked for, which is when something is wrong)."""
 
-    __slots__ = ("attrib", "children", "counts", "line", "path", "tag", "text")
+    __slots__ = (
+        "attrib",
+        "children",
+        "counts",
+        "line",
+        "name",
+        "parent",
+        "tag",
+        "text",
+    )
 
-    def __init__(self, tag, attrib, line, path):
+    def __init__(self, tag, attrib, line, parent, name):
         self.tag = tag
         self.attrib = attrib
         self.line = line
-        self.path = path
+        self.parent = parent
+        self.name = name  # the tag, with [n] for the n-th of its name
         self.children = []
         self.counts = {}
         self.text = []
+
+    @property
+    def path(self):
+        names = []
+        node = self
+        while node is not None:
+            names.append(node.name)
+            node = node.parent
+        return "/".join(reversed(names))
 
     def child(self, *names):
         """The first descendant along ``names`` (local names), or None."""
@@ -122,28 +142,34 @@ class XmlStream:
             self._refuse(
                 _lt("elements nested deeper than %(depth)s levels", depth=MAX_DEPTH)
             )
-        tag = local(name)
-        line = self.parser.CurrentLineNumber
+        tag = name[name.rfind("}") + 1 :]
+        attrib = (
+            {local(key): value for key, value in attributes.items()}
+            if attributes
+            else {}
+        )
         if stack:
             parent = stack[-1]
-            if len(parent.children) >= MAX_CHILDREN:
+            children = parent.children
+            if len(children) >= MAX_CHILDREN:
                 self._refuse(
                     _lt("more than %(count)s elements in one", count=MAX_CHILDREN)
                 )
-            number = parent.counts.get(tag, 0) + 1
-            parent.counts[tag] = number
-            path = (
-                f"{parent.path}/{tag}"
-                if number == 1
-                else f"{parent.path}/{tag}[{number}]"
+            counts = parent.counts
+            number = counts.get(tag, 0) + 1
+            counts[tag] = number
+            node = Node(
+                tag,
+                attrib,
+                self.parser.CurrentLineNumber,
+                parent,
+                tag if number == 1 else f"{tag}[{number}]",
             )
+            self.on_start(node, stack, None)
+            children.append(node)
         else:
-            path = tag
-        attrib = {local(key): value for key, value in attributes.items()}
-        node = Node(tag, attrib, line, path)
-        self.on_start(node, stack, namespace("{" + name) if "}" in name else "")
-        if stack:
-            stack[-1].children.append(node)
+            node = Node(tag, attrib, self.parser.CurrentLineNumber, None, tag)
+            self.on_start(node, stack, namespace("{" + name) if "}" in name else "")
         stack.append(node)
 
     def _end(self, name):
