@@ -9,7 +9,8 @@ What a subclass declares (class attributes):
 
 * ``statement_formats``: the formats it delivers statements in: ``"json"``
   (``iter_transactions``, booked and pending) and ``"mt940"``
-  (``get_mt940_statements``, booked only);
+  (``get_mt940_statements``, booked only), ``"camt"``
+  (``get_camt_statements``, camt.053 documents, booked only);
 * ``OPTIONS``: its own settings and their defaults, read with ``option(name)``
   from ``ConnectionSettings.options`` (the Odoo glue fills them from the
   provider's prefixed fields).

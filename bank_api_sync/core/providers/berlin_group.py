@@ -40,6 +40,8 @@ Headers as the v1.3.11 OpenAPI file of the standard asks them:
   (deduplicated on ``Transaction.unique_key``).
 * MT940: ``get_mt940_statements`` asks the same transaction list with
   ``Accept: text/plain`` and returns the MT940 bytes (booked only).
+* camt.053: ``get_camt_statements`` asks it with ``Accept: application/xml``
+  and returns the XML documents (booked only).
 * Errors: CONSENT_EXPIRED / CONSENT_INVALID / CONSENT_UNKNOWN raise
   ``ConsentError`` (status "expired" / "invalid" / "unknown"),
   PERIOD_INVALID raises ``PeriodInvalid``, answers we cannot use raise
@@ -211,7 +213,7 @@ def parse_transaction(
 
 
 class BerlinGroupClient(BankClient):
-    statement_formats = frozenset({"json", "mt940"})
+    statement_formats = frozenset({"json", "mt940", "camt"})
     OPTIONS = {
         # The bank gives an OAuth2 token for our client id and secret before
         # anything else; off for banks that know us by our certificate only.
@@ -658,6 +660,48 @@ class BerlinGroupClient(BankClient):
                 body += b"\r\n"
             parts.append(body)
         return b"".join(parts)
+
+    def get_camt_statements(
+        self, account: Account, date_from: date, date_to: date
+    ) -> list:
+        """The booked transactions of the window as ISO 20022 camt.053
+        documents: one bytes document per chunk of the window (XML documents
+        cannot be joined), as the bank sent them.
+
+        NextGenPSD2 lets a bank answer the transaction list as camt.053 when
+        asked for ``application/xml``. An answer that is not XML raises
+        BankResponseError.
+        """
+        documents = []
+        for window_from, window_to in self.windows(date_from, date_to):
+            response = self._call(
+                "GET",
+                self._transactions_path(account),
+                endpoint="transactions",
+                params={
+                    "dateFrom": window_from.isoformat(),
+                    "dateTo": window_to.isoformat(),
+                    "bookingStatus": BOOKED,
+                },
+                headers={"Accept": "application/xml"},
+            )
+            content_type = next(
+                (
+                    value
+                    for name, value in response.headers.items()
+                    if name.lower() == "content-type"
+                ),
+                "",
+            )
+            if "xml" not in content_type.lower():
+                raise BankResponseError(
+                    f"transactions {window_from.isoformat()} to "
+                    f"{window_to.isoformat()}: the bank answered "
+                    f"{content_type or 'without a content type'} instead of "
+                    "camt.053 XML; does it serve camt (Accept: application/xml)?"
+                )
+            documents.append(response.content)
+        return documents
 
     @staticmethod
     def _next_href(container) -> str | None:

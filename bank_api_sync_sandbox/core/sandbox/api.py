@@ -9,7 +9,8 @@ OAuth2 step, ``oauth2=False``), the consent (401 CONSENT_EXPIRED /
 CONSENT_INVALID, 403 CONSENT_UNKNOWN), the request's own parameters (400
 PERIOD_INVALID beyond the history limit) and last frequencyPerDay for
 unattended requests (429 ACCESS_EXCEEDED, see consents.py). The transaction
-list is served as MT940 to a client that asks for ``text/plain`` (mt940.py).
+list is served as MT940 to a client that asks for ``text/plain`` (mt940.py),
+and as camt.053 to one that asks for ``application/xml`` (camt.py).
 Payment initiation (PIS) is in payments.py.
 """
 
@@ -19,7 +20,7 @@ import re
 from datetime import date, timedelta
 from urllib.parse import quote, urlencode
 
-from . import mt940, payments
+from . import camt, mt940, payments
 from .server import Response, json_response, tpp_error
 
 ROUTES = []
@@ -384,6 +385,8 @@ def get_transactions(bank, request, resource_id):
         error = _frequency_exceeded(bank, request, f"transactions:{resource_id}")
         if error:
             return error
+    if camt.wants_camt(request):  # Accept: application/xml, see camt.py
+        return camt.transactions_response(bank, account, date_from, date_to, status)
     if mt940.wants_mt940(request):  # Accept: text/plain, see mt940.py
         return mt940.transactions_response(bank, account, date_from, date_to, status)
     items = bank.listing(resource_id, status, date_from, date_to)
