@@ -7,7 +7,8 @@ issuer, audience, a lifetime of at most a day), and its errors: 401
 ``UNAUTHORIZED_ACCESS`` for a bad signature, 401 ``EXPIRED_SESSION`` for a
 session past its access, 422 ``WRONG_TRANSACTIONS_PERIOD``, 429
 ``ASPSP_RATE_LIMIT_EXCEEDED`` once an account's unattended accesses of the
-day (PSD2: 4 without the customer present) are used up.
+day (PSD2: 4 without the customer present) are used up, with Retry-After
+at midnight UTC.
 
 The customer's page is ``/sandbox/authorize/<authorization id>``: a GET with
 ``decision=approve`` (or ``deny``) sends them back (302) to the return
@@ -374,6 +375,14 @@ class EnableBankingSandbox:
             },
         ]
 
+    def _seconds_to_midnight(self):
+        """The daily limit starts again at midnight UTC."""
+        now = self.now()
+        midnight = datetime.combine(
+            now.date() + timedelta(days=1), datetime.min.time(), timezone.utc
+        )
+        return str(max(1, int((midnight - now).total_seconds())))
+
     def _transactions(self, account, query, headers):
         try:
             date_from = date.fromisoformat(query.get("date_from") or "")
@@ -388,11 +397,12 @@ class EnableBankingSandbox:
             key = (account.uid, self.now().date())
             self.accesses[key] = self.accesses.get(key, 0) + 1
             if self.accesses[key] > self.unattended_per_day:
-                return _error(
+                status, payload, _ = _error(
                     429,
                     "ASPSP_RATE_LIMIT_EXCEEDED",
                     "The bank's limit of unattended accesses today is reached.",
                 )
+                return status, payload, {"Retry-After": self._seconds_to_midnight()}
         wanted = query.get("transaction_status")
         selected = [
             t

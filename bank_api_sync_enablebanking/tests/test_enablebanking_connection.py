@@ -167,3 +167,16 @@ class TestEnableBankingConnection(HttpCase, BankApiSyncCase):
         self.assertEqual(self.connection.state, "expired")
         self.assertIn("Renew Consent", self.connection.state_message)
         self.assertIn("EXPIRED_SESSION", self.connection.state_message)
+
+    def test_the_banks_daily_limit_postpones_the_sync_without_ending_it(self):
+        self.connect()
+        self.connection.account_ids.action_create_journal()
+        self.bank.unattended_per_day = 0
+        log = self.sync()
+        self.assertEqual(log.status, "postponed")
+        self.assertEqual(self.connection.state, "connected")
+        self.assertEqual(self.bank.request_log[-1][2], 429)
+        # The next run waits for the bank's day to start again (midnight UTC).
+        self.assertGreaterEqual(
+            self.connection.next_sync_at, datetime(2026, 11, 25, 0, 0)
+        )
