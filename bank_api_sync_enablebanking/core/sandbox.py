@@ -14,6 +14,9 @@ The customer's page is ``/sandbox/authorize/<authorization id>``: a GET with
 ``decision=approve`` (or ``deny``) sends them back (302) to the return
 address with ``code`` and ``state`` (or ``error``).
 
+As at Enable Banking, an account's uid belongs to its session: a renewal
+(a new session) gives the same account a new uid.
+
 Run ``EnableBankingSandbox(public_key_pem, application_id).start()``; the
 clock is settable (``clock=``) so that sessions can expire in a test.
 """
@@ -278,16 +281,21 @@ class EnableBankingSandbox:
         authorization = self.authorizations[authorization_id]
         session_id = secrets.token_hex(16)
         valid_until = authorization["valid_until"]
+        # Account uids belong to a session: a new session gives new uids.
+        uids = {f"{key}-s{len(self.sessions) + 1}": key for key in self.accounts}
         self.sessions[session_id] = {
             "status": "AUTHORIZED",
             "valid_until": valid_until,
-            "accounts": list(self.accounts),
+            "accounts": uids,
         }
         return (
             200,
             {
                 "session_id": session_id,
-                "accounts": [self._account_details(a) for a in self.accounts.values()],
+                "accounts": [
+                    self._account_details(self.accounts[key], uid)
+                    for uid, key in uids.items()
+                ],
                 "aspsp": authorization["aspsp"],
                 "psu_type": authorization.get("psu_type"),
                 "access": {"valid_until": valid_until.isoformat()},
@@ -309,28 +317,25 @@ class EnableBankingSandbox:
             200,
             {
                 "status": status,
-                "accounts": session["accounts"],
+                "accounts": list(session["accounts"]),
                 "access": {"valid_until": session["valid_until"].isoformat()},
             },
             {},
         )
 
     def _account(self, uid, what, query, headers):
-        account = self.accounts.get(uid)
         session = next(
-            (
-                s
-                for s in self.sessions.values()
-                if uid in s["accounts"] and s["status"] == "AUTHORIZED"
-            ),
-            None,
+            (s for s in self.sessions.values() if uid in s["accounts"]), None
         )
-        if account is None or session is None:
+        if session is None:
             return _error(404, "ACCOUNT_DOES_NOT_EXIST", "No such account.")
+        if session["status"] != "AUTHORIZED":
+            return _error(401, "CLOSED_SESSION", "The session is closed.")
+        account = self.accounts[session["accounts"][uid]]
         if session["valid_until"] < self.now():
             return _error(401, "EXPIRED_SESSION", "The session has expired.")
         if what == "details":
-            return 200, self._account_details(account), {}
+            return 200, self._account_details(account, uid), {}
         if what == "balances":
             return 200, {"balances": self._balances(account)}, {}
         if what == "transactions":
@@ -338,9 +343,9 @@ class EnableBankingSandbox:
         return _error(404, "NOT_FOUND", "No such endpoint.")
 
     @staticmethod
-    def _account_details(account):
+    def _account_details(account, uid):
         return {
-            "uid": account.uid,
+            "uid": uid,
             "account_id": {"iban": account.iban},
             "currency": account.currency,
             "name": account.name,

@@ -121,6 +121,23 @@ class BankApiConnection(models.Model):
         self.env["bank.api.enablebanking.aspsp"].sudo()._store_list(country, aspsps)
         return True
 
+    def _sync_accounts(self, core_accounts):
+        if self.provider == "enablebanking":
+            self._enablebanking_follow_new_uids(core_accounts)
+        return super()._sync_accounts(core_accounts)
+
+    def _enablebanking_follow_new_uids(self, core_accounts):
+        """Enable Banking gives an account a new uid in each session: after a
+        renewal, the account known by its IBAN takes the new uid (its journal
+        and history stay) instead of coming back as a second account."""
+        accounts = self.with_context(active_test=False).account_ids
+        known_uids = set(accounts.mapped("resource_id"))
+        by_iban = {account.iban: account for account in accounts if account.iban}
+        for core_account in core_accounts:
+            account = by_iban.get(core_account.iban)
+            if account and core_account.resource_id not in known_uids:
+                account.resource_id = core_account.resource_id
+
     def _provider_options(self):
         if self.provider != "enablebanking":
             return super()._provider_options()

@@ -119,6 +119,9 @@ class TestEnableBankingConnection(HttpCase, BankApiSyncCase):
         self.assertNotIn("PRIVATE KEY", stored)
         with self.assertRaisesRegex(UserError, "not an unencrypted RSA private key"):
             connection.enablebanking_private_key = "not a key"
+        # Only accounting administrators load the bank list (a call to the bank).
+        with self.assertRaisesRegex(UserError, "Only accounting administrators"):
+            self.connection.with_user(self.accountant).action_enablebanking_load_banks()
 
     def test_connect_sync_and_retire_pending_when_booked(self):
         self.connect()
@@ -127,7 +130,7 @@ class TestEnableBankingConnection(HttpCase, BankApiSyncCase):
             self.connection.consent_valid_until, FROZEN_AT.date() + timedelta(days=89)
         )
         account = self.connection.account_ids
-        self.assertEqual((account.resource_id, account.iban), ("eb-acc-1", IBAN))
+        self.assertEqual(account.iban, IBAN)
         account.action_create_journal()
 
         self.sync()
@@ -167,6 +170,17 @@ class TestEnableBankingConnection(HttpCase, BankApiSyncCase):
         self.assertEqual(self.connection.state, "expired")
         self.assertIn("Renew Consent", self.connection.state_message)
         self.assertIn("EXPIRED_SESSION", self.connection.state_message)
+        # Renew Consent: the same round trip, a new session, the sync goes on.
+        expired_session = self.connection.consent_id
+        self.connect()
+        self.assertEqual(self.connection.state, "connected")
+        self.assertNotEqual(self.connection.consent_id, expired_session)
+        # The bank's new uid for the account moved onto the same account.
+        account = self.connection.account_ids
+        self.assertEqual(len(account), 1)
+        self.assertEqual(account.resource_id, "eb-acc-1-s2")
+        self.assertTrue(account.journal_id)
+        self.assertEqual(self.sync().status, "success")
 
     def test_the_banks_daily_limit_postpones_the_sync_without_ending_it(self):
         self.connect()

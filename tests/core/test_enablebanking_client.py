@@ -167,7 +167,7 @@ def test_connect_through_the_redirect_and_read_the_accounts(bank, clock):
     assert client.settings.consent_id == consent.consent_id
     accounts = client.list_accounts()
     assert [(a.resource_id, a.iban, a.currency) for a in accounts] == [
-        ("acc-1", "PL61109010140000071219812874", "PLN")
+        ("acc-1-s1", "PL61109010140000071219812874", "PLN")
     ]
     # A later run (a new client) asks the session for them.
     later = make_client(bank, clock)
