@@ -56,6 +56,7 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import quote, urlsplit
 
+from .. import signing
 from ..errors import (
     AuthenticationError,
     BankApiError,
@@ -297,6 +298,18 @@ class BerlinGroupClient(BankClient):
         response = self._send(prepare, endpoint=endpoint)
         self._raise_for_status(response, ok)
         return response
+
+    def sign_request(self, method, url, headers, body) -> dict:
+        """With a QSealC (``settings.seal``), the Berlin Group signature
+        headers (core/signing.py)."""
+        signed = super().sign_request(method, url, headers, body)
+        if self.settings.seal is not None:
+            signed.update(
+                signing.berlin_group_headers(
+                    self.settings.seal, {**headers, **signed}, body, self._now()
+                )
+            )
+        return signed
 
     def _token_refused(self, response) -> bool:
         code, _said = response.error()
