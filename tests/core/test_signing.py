@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from bank_api_sync.core import pki, signing
 from bank_api_sync.core.certificates import CertificateInvalid
+from bank_api_sync.core.errors import AuthenticationError
 from bank_api_sync_sandbox.core.sandbox import SandboxBank
 
 from .sandbox_support import START, Clock, api_calls, sandbox_client
@@ -121,3 +122,35 @@ def test_an_ec_seal_is_refused_with_its_reason(authority):
     ec_seal = pki.issue("EC Seal", authority, key=key, not_before=START)
     with pytest.raises(CertificateInvalid, match="need an RSA key"):
         signing.berlin_group_headers(ec_seal, {"X-Request-ID": "1"}, b"", START)
+
+
+@pytest.fixture
+def strict_bank(authority):
+    with SandboxBank(
+        seed=3,
+        now=Clock(),
+        per_day=2,
+        signatures_required=True,
+        trusted_ca=authority.certificate,
+    ) as bank:
+        yield bank
+
+
+def test_a_strict_sandbox_bank_serves_signed_requests(strict_bank, seal):
+    client = sandbox_client(strict_bank, seal=seal)
+    assert client.list_accounts()
+
+
+@pytest.mark.parametrize(
+    "case, code",
+    [("unsigned", "SIGNATURE_MISSING"), ("foreign", "CERTIFICATE_INVALID")],
+)
+def test_a_strict_sandbox_bank_refuses_with_the_standards_code(strict_bank, case, code):
+    options = {}
+    if case == "foreign":
+        other_ca = pki.issue("Another CA", is_ca=True, not_before=START)
+        options["seal"] = pki.issue("ACME TPP Seal", other_ca, not_before=START)
+    with pytest.raises(AuthenticationError, match=f"HTTP 401 {code}") as refused:
+        sandbox_client(strict_bank, **options)
+    assert "Certificates page" in str(refused.value)
+    assert api_calls(strict_bank)[-1].status == 401

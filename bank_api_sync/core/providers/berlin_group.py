@@ -83,6 +83,17 @@ TOKEN_CODES = ("TOKEN_EXPIRED", "TOKEN_INVALID")
 CENT = Decimal("0.01")
 
 
+# Berlin Group codes of a refused signature or certificate (HTTP 401): no
+# new token helps; what the bank refused, in words.
+SIGNATURE_CODES = {
+    "SIGNATURE_MISSING": "request, which is not signed",
+    "SIGNATURE_INVALID": "request signature",
+    "CERTIFICATE_INVALID": "certificate",
+    "CERTIFICATE_EXPIRED": "certificate, which has expired",
+    "CERTIFICATE_MISSING": "request, which carries no certificate",
+}
+
+
 def ipv4_header_value(address) -> str | None:
     """``address`` in the IPv4 format of the PSU-IP-Address header: an IPv4
     address as it is, an IPv4-mapped IPv6 address as the IPv4 it maps; None
@@ -313,7 +324,7 @@ class BerlinGroupClient(BankClient):
 
     def _token_refused(self, response) -> bool:
         code, _said = response.error()
-        return code in TOKEN_CODES or code is None
+        return (code in TOKEN_CODES or code is None) and code not in SIGNATURE_CODES
 
     def _error(self, status, code, detail, said):
         if code in CONSENT_CODES:
@@ -326,6 +337,12 @@ class BerlinGroupClient(BankClient):
             return PeriodInvalid(
                 f"{detail}: the bank refused the date range{said}; ask for a "
                 "shorter or more recent period."
+            )
+        if code in SIGNATURE_CODES:
+            return AuthenticationError(
+                f"{detail}: the bank refused our {SIGNATURE_CODES[code]}{said}; an "
+                "administrator checks the connection's certificates (Certificates "
+                "page): the QSealC must be the one registered at the bank."
             )
         if status == 401 or code in TOKEN_CODES:
             return AuthenticationError(
