@@ -7,7 +7,7 @@
     "author": "bank_api_sync contributors",
     "license": "LGPL-3",
     "depends": ["account", "mail"],
-    "external_dependencies": {"python": ["requests", "cryptography"]},
+    "external_dependencies": {"python": ["requests", "cryptography", "joserfc"]},
     "data": [
         "security/bank_api_sync_security.xml",
         "security/ir.model.access.csv",

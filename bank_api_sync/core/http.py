@@ -51,7 +51,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from . import maintenance
+from . import certificates, maintenance
 from .errors import (
     BankApiError,
     BankResponseError,
@@ -215,7 +215,7 @@ class BankHttp:
         self.settings = settings
         self.budget = budget
         self.calls = calls if calls is not None else []
-        self.session = session or requests.Session()
+        self.session = session or self._new_session(settings)
         self.sleep = sleep
         self.clock = clock
         self.jitter = jitter
@@ -234,6 +234,17 @@ class BankHttp:
                 *secrets,
             ]
         )
+
+    @staticmethod
+    def _new_session(settings):
+        """A session presenting the connection's QWAC, when it has one."""
+        credential = getattr(settings, "client_certificate", None)
+        verify = getattr(settings, "ca_bundle", None) or True
+        if credential is not None:
+            return certificates.mtls_session(credential, verify=verify)
+        session = requests.Session()
+        session.verify = verify
+        return session
 
     def add_secret(self, *values):
         """Secrets learnt during the session (new tokens) are redacted too."""

@@ -1,7 +1,7 @@
 # A provider's plug-in is a class of its own, in its own file, as a provider
 # add-on's would be: not merged with the other extensions of the connection.
 # pylint: disable=consider-merging-classes-inherited
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..core.providers.polishapi import DEFAULT_VERSION
 
@@ -29,10 +29,24 @@ class BankApiConnection(models.Model):
         "names it.",
     )
 
+    polishapi_bank_certificate = fields.Text(
+        string="Bank Signing Certificate",
+        help="The certificate (PEM) the bank signs its answers with, from its "
+        "developer portal. Answers carrying X-JWS-SIGNATURE are verified with "
+        "it; without it, with the certificate the signature carries (which "
+        "proves the answer intact, not who sent it).",
+    )
+
+    @api.model
+    def _endpoint_fields(self):
+        # Whom the answers are trusted from: Settings administrators decide.
+        return super()._endpoint_fields() | {"polishapi_bank_certificate"}
+
     def _provider_options(self):
         if self.provider != "polishapi":
             return super()._provider_options()
         return {
             "tpp_id": self.polishapi_tpp_id or None,
             "version": self.polishapi_version,
+            "bank_certificate": self.polishapi_bank_certificate or None,
         }

@@ -12,3 +12,4 @@ from . import test_sync_in_background
 from . import test_sync_limits
 from . import test_run_transactions
 from . import test_poisoned_transactions
+from . import test_strict_signatures

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from bank_api_sync.core.jws import sign_detached
 from bank_api_sync_sandbox.core.sandbox.ledger import DEFAULT_ACCOUNTS, Ledger
 
 # Fields the specification requires of the requests served here, beside the
@@ -48,6 +49,11 @@ class FakePolishApi:
         self.deleted = set()  # consent ids
         self.requests = []  # (operation, headers, body)
         self.expire_next_token = False
+        self.raw_bodies = []  # the request bodies as received
+        # With a seal (core.certificates.Credential), answers are signed
+        # (X-JWS-SIGNATURE); ``forge_signatures``: over other bytes.
+        self.seal = None
+        self.forge_signatures = False
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -307,7 +313,9 @@ def _handler(fake):
 
         def do_POST(self):
             length = int(self.headers.get("Content-Length") or 0)
-            body = json.loads(self.rfile.read(length) or b"{}")
+            raw = self.rfile.read(length)
+            fake.raw_bodies.append(raw)
+            body = json.loads(raw or b"{}")
             parts = self.path.strip("/").split("/")
             expected = [fake.version, parts[1] if len(parts) > 1 else "", fake.version]
             operation = parts[3] if len(parts) == 4 and parts[:3] == expected else "?"
@@ -317,6 +325,9 @@ def _handler(fake):
             self.send_response(status)
             if data:
                 self.send_header("Content-Type", "application/json")
+            if fake.seal is not None:
+                signed = data + b" " if fake.forge_signatures else data
+                self.send_header("X-JWS-SIGNATURE", sign_detached(fake.seal, signed))
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)

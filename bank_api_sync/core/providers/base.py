@@ -37,13 +37,15 @@ What the base does for all of them (the contract the Odoo glue relies on):
 * tokens renewed during a call are in ``tokens`` (and ``settings.tokens``)
   for the caller to persist encrypted; every call is in ``calls``.
 
-Hooks for what comes next: mutual TLS is a ``requests.Session`` carrying the
-client certificate (``session=``, passed on to ``BankHttp``); request signing
-is ``sign_request``; payment initiation will be a capability of its own.
+Certificates: ``settings.client_certificate`` (a QWAC) makes ``BankHttp``
+present it in mutual TLS; ``settings.seal`` (a QSealC) is the key a signing
+provider's ``sign_request`` uses. Payment initiation will be a capability of
+its own.
 """
 
 import abc
 import functools
+import json
 import math
 import uuid
 from collections.abc import Callable, Iterator
@@ -102,6 +104,13 @@ class ConnectionSettings:
     maintenance_windows: tuple = ()
     # The provider's own settings, by the names its client's OPTIONS declares.
     options: dict = field(default_factory=dict)
+    # eIDAS certificates (core.certificates.Credential), keys decrypted: the
+    # QWAC presented for mutual TLS, the QSealC that signs requests.
+    client_certificate: object = field(default=None, repr=False)
+    seal: object = field(default=None, repr=False)
+    # The CA bundle that vouches for the bank's server certificate (None:
+    # the system's and certifi's).
+    ca_bundle: str | None = None
 
     @property
     def user_present(self) -> bool:
@@ -122,6 +131,20 @@ def with_query(url: str, **params) -> str:
     query = parse_qsl(parts.query, keep_blank_values=True)
     query += [(name, value) for name, value in params.items() if value is not None]
     return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _body_bytes(request: dict) -> bytes | None:
+    """The body exactly as it will be sent (signatures cover these bytes):
+    a JSON or form body is encoded here, once, in ``request["data"]``."""
+    headers = request["headers"]
+    if request.get("json_body") is not None:
+        request["data"] = json.dumps(request.pop("json_body")).encode()
+        headers.setdefault("Content-Type", "application/json")
+    elif isinstance(request.get("data"), dict | list):
+        request["data"] = urlencode(request["data"], doseq=True).encode()
+        headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+    body = request.get("data")
+    return body.encode() if isinstance(body, str) else body
 
 
 class BankClient(abc.ABC):
@@ -215,7 +238,7 @@ class BankClient(abc.ABC):
             headers["X-Request-ID"] = request.setdefault(
                 "request_id", self.new_request_id()
             )
-            body = request.get("data", request.get("json_body"))
+            body = _body_bytes(request)
             headers.update(
                 self.sign_request(request["method"], request["url"], headers, body)
             )

@@ -58,6 +58,7 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import quote, urlsplit
 
+from .. import signing
 from ..errors import (
     AuthenticationError,
     BankApiError,
@@ -82,6 +83,17 @@ CONSENT_CODES = {
 }
 TOKEN_CODES = ("TOKEN_EXPIRED", "TOKEN_INVALID")
 CENT = Decimal("0.01")
+
+
+# Berlin Group codes of a refused signature or certificate (HTTP 401): no
+# new token helps; what the bank refused, in words.
+SIGNATURE_CODES = {
+    "SIGNATURE_MISSING": "request, which is not signed",
+    "SIGNATURE_INVALID": "request signature",
+    "CERTIFICATE_INVALID": "certificate",
+    "CERTIFICATE_EXPIRED": "certificate, which has expired",
+    "CERTIFICATE_MISSING": "request, which carries no certificate",
+}
 
 
 def ipv4_header_value(address) -> str | None:
@@ -300,9 +312,21 @@ class BerlinGroupClient(BankClient):
         self._raise_for_status(response, ok)
         return response
 
+    def sign_request(self, method, url, headers, body) -> dict:
+        """With a QSealC (``settings.seal``), the Berlin Group signature
+        headers (core/signing.py)."""
+        signed = super().sign_request(method, url, headers, body)
+        if self.settings.seal is not None:
+            signed.update(
+                signing.berlin_group_headers(
+                    self.settings.seal, {**headers, **signed}, body, self._now()
+                )
+            )
+        return signed
+
     def _token_refused(self, response) -> bool:
         code, _said = response.error()
-        return code in TOKEN_CODES or code is None
+        return (code in TOKEN_CODES or code is None) and code not in SIGNATURE_CODES
 
     def _error(self, status, code, detail, said):
         if code in CONSENT_CODES:
@@ -315,6 +339,12 @@ class BerlinGroupClient(BankClient):
             return PeriodInvalid(
                 f"{detail}: the bank refused the date range{said}; ask for a "
                 "shorter or more recent period."
+            )
+        if code in SIGNATURE_CODES:
+            return AuthenticationError(
+                f"{detail}: the bank refused our {SIGNATURE_CODES[code]}{said}; an "
+                "administrator checks the connection's certificates (Certificates "
+                "page): the QSealC must be the one registered at the bank."
             )
         if status == 401 or code in TOKEN_CODES:
             return AuthenticationError(

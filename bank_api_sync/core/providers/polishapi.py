@@ -27,24 +27,35 @@ consent's end (``scopeTimeLimit``) are sent with their UTC offset.
   endpoint: ``get_consent`` reports what the last token answer said
   (``scope_details``).
 
-Message signing: banks require a detached JWS of the body in
-``X-JWS-SIGNATURE``, made with the TPP's eIDAS seal certificate. The details
-(header parameters, ``b64``, certificate chain) are set by each bank, so it is
-a hook here: pass ``jws_signer=callable(body: bytes) -> str`` or override
-``sign_request``. Without one the header is not sent.
+Message signing: banks require a detached JWS (RFC 7515, appendix F) of the
+body in ``X-JWS-SIGNATURE``, made with the TPP's eIDAS seal certificate: with
+a QSealC in ``settings.seal`` every request carries one (core/jws.py: RS256
+or ES256, ``kid`` and ``x5c`` of the seal). A bank whose details differ is
+served by ``jws_signer=callable(body: bytes) -> str``, which takes precedence.
+An answer that carries ``X-JWS-SIGNATURE`` is verified before it is read:
+with the bank's certificate (option ``bank_certificate``, PEM) when set,
+else with the one the signature carries; a signature that does not hold is
+``jws.SignatureInvalid``, logged, and the answer is not used.
 
 Options: ``version`` (the path version, ``v2_1_1.1``), ``tpp_id`` (the TPP
-identifier of the envelope, the client id when unset) and
-``company_context`` (authorisation for a company's accounts).
+identifier of the envelope, the client id when unset),
+``company_context`` (authorisation for a company's accounts) and
+``bank_certificate`` (the bank's signing certificate, PEM).
 """
 
+import functools
 import json
+import logging
 import random
 import uuid
 from collections.abc import Iterator
 from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
+from cryptography import x509
+
+from .. import jws
+from ..certificates import CertificateInvalid
 from ..errors import (
     AuthenticationError,
     BankApiError,
@@ -55,6 +66,8 @@ from ..model import BOOKED, PENDING, Account, Balance, Consent, Tokens, Transact
 from .base import BankClient, text
 from .helpers import as_dict, as_list, parse_amount, parse_date
 from .registry import register
+
+_logger = logging.getLogger(__name__)
 
 # The path version of the published PolishAPI 2.1.1 specification.
 DEFAULT_VERSION = "v2_1_1.1"
@@ -151,6 +164,8 @@ class PolishApiClient(BankClient):
         "version": DEFAULT_VERSION,
         "tpp_id": None,
         "company_context": True,
+        # The bank's signing certificate (PEM) its answers are checked with.
+        "bank_certificate": None,
     }
 
     def __init__(self, settings, budget, http=None, *, jws_signer=None, **options):
@@ -175,7 +190,38 @@ class PolishApiClient(BankClient):
         signed = super().sign_request(method, url, headers, body)
         if self.jws_signer:
             signed["X-JWS-SIGNATURE"] = self.jws_signer(body)
+        elif self.settings.seal is not None:
+            signed["X-JWS-SIGNATURE"] = jws.sign_detached(self.settings.seal, body)
         return signed
+
+    def _check_answer_signature(self, response):
+        """Verify the bank's X-JWS-SIGNATURE of an answer that carries one."""
+        headers = {name.lower(): value for name, value in response.headers.items()}
+        value = headers.get("x-jws-signature")
+        if not value:
+            return
+        try:
+            jws.verify_detached(
+                value, response.content, self._bank_certificate, response.endpoint
+            )
+        except jws.SignatureInvalid as error:
+            _logger.warning(
+                "bank answer refused: %s (X-Request-ID %s)", error, response.request_id
+            )
+            raise
+
+    @functools.cached_property
+    def _bank_certificate(self):
+        pem = self.option("bank_certificate")
+        if not pem:
+            return None
+        try:
+            return x509.load_pem_x509_certificate(pem.encode())
+        except ValueError:
+            raise CertificateInvalid(
+                "PolishAPI: the bank's signing certificate is not a PEM "
+                "certificate; paste it again (-----BEGIN CERTIFICATE----- ...)."
+            ) from None
 
     def _request_header(self, request_id: str, authorisation: bool) -> dict:
         settings = self.settings
@@ -240,6 +286,7 @@ class PolishApiClient(BankClient):
         response = self._send(
             prepare, endpoint=endpoint, renew_token=envelope and not authorisation
         )
+        self._check_answer_signature(response)
         self._raise_for_status(response, ok)
         return as_dict(response.json(), endpoint) if response.content else {}
 

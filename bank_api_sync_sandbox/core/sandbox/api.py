@@ -20,6 +20,7 @@ import re
 from datetime import date, timedelta
 from urllib.parse import quote, urlencode
 
+from ..siblings import signing
 from . import camt, mt940, payments
 from .server import Response, json_response, tpp_error
 
@@ -46,6 +47,23 @@ def handle(bank, request) -> Response:
     return response
 
 
+def _signature_refused(bank, request) -> Response | None:
+    """In strict mode, the standard's 401 for a /v1 request whose signature
+    is missing or does not hold (core.signing.verify_berlin_group)."""
+    if not bank.signatures_required or not request.path.startswith("/v1/"):
+        return None
+    try:
+        signing.verify_berlin_group(
+            dict(request.headers.items()),
+            request.body,
+            trusted_ca=bank.trusted_ca,
+            now=bank.now(),
+        )
+    except signing.SignatureRefused as refused:
+        return tpp_error(refused.status, refused.code, str(refused))
+    return None
+
+
 def _handle(bank, request) -> Response:
     faulted = _transport_fault(bank, request)
     if faulted is not None:
@@ -58,6 +76,9 @@ def _handle(bank, request) -> Response:
             f"Scheduled maintenance until {end.isoformat()}.",
             {"Retry-After": _seconds_until(bank, end)},
         )
+    refused = _signature_refused(bank, request)
+    if refused is not None:
+        return refused
     if request.path == "/oauth2/token" and bank.oauth2:
         if request.method != "POST":
             return tpp_error(405, "SERVICE_INVALID", "Use POST.")

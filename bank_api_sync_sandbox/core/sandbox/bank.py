@@ -76,6 +76,8 @@ class SandboxBank:
         state_file: str | None = None,
         oauth2: bool = True,
         sca_oauth: bool = False,
+        signatures_required: bool = False,
+        trusted_ca=None,
     ):
         self.seed = seed
         self.host = host
@@ -97,6 +99,11 @@ class SandboxBank:
         # SCA approach: ``scaOAuth``, an authorisation code) instead of the
         # redirect approach (``scaRedirect``).
         self.sca_oauth = sca_oauth
+        # Strict mode: every /v1 request must carry a valid Berlin Group
+        # signature, by a certificate ``trusted_ca`` (an x509 certificate)
+        # issued when given.
+        self.signatures_required = signatures_required
+        self.trusted_ca = trusted_ca
         self.accounts = {account.resource_id: account for account in accounts}
         self.ledger_book = Ledger(
             seed,
