@@ -3,4 +3,3 @@ from . import test_webhook_event
 from . import test_webhook_fallback
 from . import test_webhook_receiver
 from . import test_webhook_rejections
-from . import test_webhook_sandbox
