@@ -7,7 +7,7 @@
     "website": "https://github.com/bank-api-sync/bank_api_sync",
     "author": "bank_api_sync contributors",
     "license": "LGPL-3",
-    "depends": ["bank_api_sync", "bank_api_sync_mt940"],
+    "depends": ["bank_api_sync", "bank_api_sync_mt940", "bank_api_sync_camt"],
     "external_dependencies": {"python": ["requests"]},
     "data": [
         "views/bank_api_connection_views.xml",

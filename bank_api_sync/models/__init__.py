@@ -1,4 +1,6 @@
 from . import bank_api_connection
+from . import bank_api_consent_authorization
+from . import bank_api_connection_consent
 from . import bank_api_connection_berlin_group
 from . import bank_api_connection_polishapi
 from . import bank_api_connection_endpoint

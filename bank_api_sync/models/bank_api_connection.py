@@ -258,22 +258,20 @@ class BankApiConnection(models.Model):
         self._check_manager()
         client = self._build_client(user_present=True)
         try:
-            client.authenticate()
+            # No token first: each client gets the one its consent step needs
+            # (none for PolishAPI's authorize, whose tokens come after it).
             valid_until = fields.Date.context_today(self) + timedelta(
                 days=max(self.consent_days - 1, 1)
             )
+            state = self.env["bank.api.consent.authorization"]._start(self)
             consent = client.start_authorization(
-                self._consent_return_url(), None, valid_until, self.frequency_per_day
+                self._consent_return_url(), state, valid_until, self.frequency_per_day
             )
-            self._store_consent(consent)
             if consent.status != "valid":
                 self._save_client_state(client)
                 if consent.sca_redirect:
-                    return {
-                        "type": "ir.actions.act_url",
-                        "url": consent.sca_redirect,
-                        "target": "new",
-                    }
+                    return self._open_bank_consent_page(consent, state)
+                self._store_consent(consent)
                 raise UserError(
                     self.env._(
                         "The bank has not confirmed the consent yet (status: "
@@ -282,6 +280,7 @@ class BankApiConnection(models.Model):
                         status=consent.status,
                     )
                 )
+            self._store_consent(consent)
             client.settings.consent_id = consent.consent_id
             self._sync_accounts(client.list_accounts())
         except core_errors.BankApiError as error:
@@ -465,11 +464,10 @@ class BankApiConnection(models.Model):
         return {}
 
     def _consent_return_url(self):
-        """Where the bank sends the customer back after its consent page:
-        this connection's form, where Check Consent completes it."""
-        self.ensure_one()
+        """Where the bank sends the customer back after its consent page (the
+        address to register at the bank): the route that completes it."""
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
-        return f"{base}/odoo/bank-connections/{self.id}"
+        return f"{base.rstrip('/')}/bank_api_sync/consent/return"
 
     def _client_settings(self, user_present=False, psu=None):
         """The core's view of this connection, secrets decrypted (never logged)."""

@@ -49,6 +49,28 @@ class TestMatchingReview(BankApiMatchingCase):
         self.assertEqual(proposed, first | second)
         self.assertIn("500", line.bank_api_match_notes)
 
+    def test_an_invoice_and_two_others_adding_up_to_it_wait_in_review(self):
+        # Any threshold: equal evidence is never automatic.
+        self.invoice_model.bank_api_auto_threshold = 0.5
+        alone = self.invoice(self.kowalski, 540.0, number="FV/2026/11/0071")
+        first = self.invoice(self.kowalski, 340.0, number="FV/2026/11/0072")
+        second = self.invoice(self.kowalski, 200.0, number="FV/2026/11/0073")
+        line = self.bank_line(
+            540.0, "Zapłata", account_number="PL61109010140000071219812874"
+        )
+        stats = self.match(line)
+        self.assertEqual(stats["auto"], 0)
+        self.assertNotReconciled(line, alone, first, second)
+        best = line.bank_api_best_proposal_id
+        self.assertEqual(best.allocation_ids.move_id, alone)
+        self.assertFalse(best.would_auto)
+        self.assertIn("would fit the payment as well", best.ambiguity)
+        self.assertIn("FV/2026/11/0072", best.ambiguity)
+        self.assertIn("FV/2026/11/0073", best.ambiguity)
+        self.assertIn("would fit the payment as well", line.bank_api_match_notes)
+        proposed = line.bank_api_proposal_ids.allocation_ids.move_id
+        self.assertEqual(proposed, alone | first | second)
+
     def test_what_waits_is_explained_in_the_users_language(self):
         self.env["res.lang"]._activate_lang("pl_PL")
         self.invoice(self.kowalski, 610.0, invoice_date="2026-11-03")

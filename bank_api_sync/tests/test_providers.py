@@ -57,13 +57,15 @@ class TestProviders(BankApiSyncCase):
         client = self.connection._build_client()
         self.assertEqual(client.path("auth", "token"), "/v3_0/auth/v3_0/token")
 
-    def test_the_bank_sends_the_customer_back_to_the_connection(self):
+    def test_the_bank_sends_the_customer_back_to_the_return_route(self):
         self.connection.base_url = "https://api.bank.example/psd2"
-        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
+        self.env["ir.config_parameter"].sudo().set_param(
+            "web.base.url", "https://odoo.example/"
+        )
         settings = self.connection._build_client().settings
         self.assertEqual(
             settings.tpp_redirect_uri,
-            f"{base}/odoo/bank-connections/{self.connection.id}",
+            "https://odoo.example/bank_api_sync/consent/return",
         )
 
     def test_a_connection_without_an_api_url_says_so(self):

@@ -1,4 +1,6 @@
+from . import test_consent_redirect
 from . import test_dashboard_ui
+from . import test_camt_api_delivery
 from . import test_interrupted_runs
 from . import test_matching_sandbox
 from . import test_mt940_api_delivery

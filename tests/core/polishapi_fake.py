@@ -17,6 +17,7 @@ import threading
 import uuid
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from bank_api_sync_sandbox.core.sandbox.ledger import DEFAULT_ACCOUNTS, Ledger
 
@@ -42,6 +43,7 @@ class FakePolishApi:
         self.access = {}  # token -> expires at
         self.refresh = set()
         self.codes = {}  # authorisation code -> consent id
+        self.logins = {}  # state -> (redirect_uri, code): the PSU's login page
         self.consents = {}  # access token -> consent id
         self.deleted = set()  # consent ids
         self.requests = []  # (operation, headers, body)
@@ -112,7 +114,8 @@ class FakePolishApi:
             consent_id = body["scope_details"]["consentId"]
             code = "code-" + secrets.token_hex(4)
             self.codes[code] = consent_id
-            redirect = f"{self.url}/login?state={body['state']}"
+            self.logins[body["state"]] = (body["redirect_uri"], code)
+            redirect = f"{self.url}/login?{urlencode({'state': body['state']})}"
             return 200, {
                 "responseHeader": response_header,
                 "aspspRedirectUri": redirect,
@@ -268,6 +271,21 @@ class FakePolishApi:
         chunk, info = self.page(holds, body)
         return {"holds": chunk, "pageInfo": info}
 
+    def login(self, query):
+        """The PSU's answer at the login page (``decision`` approve or deny):
+        where the bank sends the browser back, the OAuth2 way (the code and
+        the state, or an error and the state)."""
+        state = query.get("state", "")
+        redirect_uri, code = self.logins.pop(state, (None, None))
+        if redirect_uri is None:
+            return None
+        if query.get("decision") == "deny":
+            back = {"error": "access_denied", "state": state}
+        else:
+            back = {"code": code, "state": state}
+        separator = "&" if "?" in redirect_uri else "?"
+        return f"{redirect_uri}{separator}{urlencode(back)}"
+
 
 def _handler(fake):
     class Handler(BaseHTTPRequestHandler):
@@ -276,6 +294,16 @@ def _handler(fake):
 
         def log_message(self, *args):
             pass
+
+        def do_GET(self):
+            parts = urlsplit(self.path)
+            query = dict(parse_qsl(parts.query))
+            location = fake.login(query) if parts.path == "/login" else None
+            self.send_response(302 if location else 404)
+            if location:
+                self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
 
         def do_POST(self):
             length = int(self.headers.get("Content-Length") or 0)

@@ -27,7 +27,8 @@ BASE = REPO_ROOT / "bank_api_sync"
 SKIPPED = ("tests", "i18n", "readme", "static/description")
 
 for _addon in ADDONS:
-    importlib.import_module(f"{_addon}.core")  # every provider registers
+    if (REPO_ROOT / _addon / "core").is_dir():  # a glue add-on has no core
+        importlib.import_module(f"{_addon}.core")  # every provider registers
 CODES = registry.codes()
 OTHER_ADDONS = set(ADDONS) - {"bank_api_sync"}
 

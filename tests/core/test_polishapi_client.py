@@ -3,8 +3,10 @@
 import uuid
 from datetime import datetime, time, timedelta, timezone
 from decimal import Decimal
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+import requests
 
 from bank_api_sync.core.budget import CallBudget
 from bank_api_sync.core.errors import (
@@ -279,3 +281,40 @@ def test_the_authorization_round_trip_ends_with_the_code(fake, clock):
     (token,) = fake.bodies("token")
     assert token["redirect_uri"] == "https://odoo.example/bank/return"
     assert client.tokens.refresh_token
+
+
+def test_the_bank_sends_the_customer_back_with_the_code_and_the_state(fake, clock):
+    client = make_client(fake, clock)
+    consent = client.start_authorization(
+        "https://odoo.example/bank_api_sync/consent/return",
+        "s-789",
+        fake.today() + timedelta(days=90),
+        4,
+    )
+    login = requests.get(
+        f"{consent.sca_redirect}&decision=approve", allow_redirects=False, timeout=5
+    )
+    back = urlsplit(login.headers["Location"])
+    assert back.path == "/bank_api_sync/consent/return"
+    params = dict(parse_qsl(back.query))
+    assert params["state"] == "s-789" and params["code"]
+    assert client.complete_authorization(params).status == "valid"
+    assert client.list_accounts()
+
+
+def test_a_customer_who_refuses_at_the_bank_brings_back_no_code(fake, clock):
+    client = make_client(fake, clock)
+    consent = client.start_authorization(
+        "https://odoo.example/bank_api_sync/consent/return",
+        "s-790",
+        fake.today() + timedelta(days=90),
+        4,
+    )
+    login = requests.get(
+        f"{consent.sca_redirect}&decision=deny", allow_redirects=False, timeout=5
+    )
+    params = dict(parse_qsl(urlsplit(login.headers["Location"]).query))
+    assert params == {"error": "access_denied", "state": "s-790"}
+    with pytest.raises(AuthenticationError, match="access_denied"):
+        client.complete_authorization(params)
+    assert not client.tokens.access_token

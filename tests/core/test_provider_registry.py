@@ -92,3 +92,5 @@ def test_capabilities_are_asked_of_the_class():
     assert "mt940" in BerlinGroupClient.statement_formats
     assert "mt940" in SandboxClient.statement_formats  # a Berlin Group bank
     assert "mt940" not in PolishApiClient.statement_formats
+    assert "camt" in BerlinGroupClient.statement_formats  # Accept: application/xml
+    assert "camt" not in PolishApiClient.statement_formats

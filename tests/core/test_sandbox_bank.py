@@ -152,8 +152,11 @@ def test_consent_waits_for_the_sca_redirect_when_not_auto_approved(clock):
         assert created["consentStatus"] == "received"
         answer = api(bank, "GET", "/v1/accounts", access, created["consentId"])
         assert error_code(answer) == "CONSENT_INVALID"
-        login = requests.get(
-            created["_links"]["scaRedirect"]["href"], allow_redirects=False, timeout=5
+        login = requests.post(
+            created["_links"]["scaRedirect"]["href"],
+            data={"decision": "approve"},
+            allow_redirects=False,
+            timeout=5,
         )
         assert login.status_code == 302
         assert login.headers["Location"].startswith(

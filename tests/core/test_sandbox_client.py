@@ -1,7 +1,7 @@
 """The Berlin Group client against the sandbox bank, over real HTTP."""
 
 from datetime import timedelta
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import pytest
 import requests
@@ -470,14 +470,121 @@ def test_a_consent_tells_the_bank_where_to_send_the_customer_back(clock):
         assert created.header("TPP-Redirect-URI") == (
             "https://odoo.example/bank/return?state=s-123"
         )
+        assert created.header("TPP-Nok-Redirect-URI") == (
+            "https://odoo.example/bank/return?state=s-123&result=nok"
+        )
         # The customer approves at the bank, which sends them back to us.
-        page = requests.get(consent.sca_redirect, allow_redirects=False, timeout=5)
+        page = requests.get(consent.sca_redirect, timeout=5)
+        assert "Approve" in page.text and "Deny" in page.text
+        page = requests.post(
+            consent.sca_redirect,
+            data={"decision": "approve"},
+            allow_redirects=False,
+            timeout=5,
+        )
         back = urlsplit(page.headers["Location"])
         assert back.netloc == "odoo.example" and back.path == "/bank/return"
         params = {name: values[0] for name, values in parse_qs(back.query).items()}
         assert params["state"] == "s-123"
         assert client.complete_authorization(params).status == "valid"
         assert account(client)
+
+
+def test_a_refused_consent_sends_the_customer_to_the_nok_address(clock):
+    with SandboxBank(seed=9, now=clock, auto_approve_consents=False) as bank:
+        client = sandbox_client(bank, consent=False)
+        consent = client.start_authorization(
+            "https://odoo.example/bank/return",
+            "s-9",
+            bank.today() + timedelta(days=30),
+            4,
+        )
+        page = requests.post(
+            consent.sca_redirect,
+            data={"decision": "deny"},
+            allow_redirects=False,
+            timeout=5,
+        )
+        back = urlsplit(page.headers["Location"])
+        params = {name: values[0] for name, values in parse_qs(back.query).items()}
+        assert params["state"] == "s-9" and params["result"] == "nok"
+        assert client.complete_authorization(params).status == "rejected"
+        # Deciding again changes nothing: the page only tells the status.
+        again = requests.post(
+            consent.sca_redirect,
+            data={"decision": "approve"},
+            allow_redirects=False,
+            timeout=5,
+        )
+        assert again.status_code == 200 and "rejected" in again.text
+        with pytest.raises(ConsentError):
+            client.list_accounts()
+
+
+def test_oauth_sca_sends_the_customer_back_with_a_code_traded_for_tokens(clock):
+    with SandboxBank(
+        seed=9, now=clock, auto_approve_consents=False, sca_oauth=True
+    ) as bank:
+        client = sandbox_client(bank, consent=False)
+        consent = client.start_authorization(
+            "https://odoo.example/bank/return",
+            "s-321",
+            bank.today() + timedelta(days=30),
+            4,
+        )
+        asked = urlsplit(consent.sca_redirect)
+        assert asked.path == "/sandbox/oauth/authorize"
+        assert dict(parse_qsl(asked.query)) == {
+            "response_type": "code",
+            "client_id": client.settings.client_id,
+            "redirect_uri": "https://odoo.example/bank/return",
+            "scope": f"AIS:{consent.consent_id}",
+            "state": "s-321",
+        }
+        page = requests.get(consent.sca_redirect, timeout=5)
+        assert "Approve" in page.text
+        answer = requests.post(
+            consent.sca_redirect,
+            data={**dict(parse_qsl(asked.query)), "decision": "approve"},
+            allow_redirects=False,
+            timeout=5,
+        )
+        back = urlsplit(answer.headers["Location"])
+        assert back.path == "/bank/return"
+        params = dict(parse_qsl(back.query))
+        assert params["state"] == "s-321" and params["code"]
+        # The code is traded with the redirect URI the bank was given.
+        fresh = sandbox_client(bank, consent=False)
+        fresh.settings.tpp_redirect_uri = "https://odoo.example/bank/return"
+        fresh.settings.consent_id = consent.consent_id
+        assert fresh.complete_authorization(params).status == "valid"
+        assert fresh.list_accounts()
+        # A code works once.
+        with pytest.raises(AuthenticationError, match="authorization_code"):
+            fresh.complete_authorization(params)
+
+
+def test_oauth_sca_refused_leaves_the_consent_rejected(clock):
+    with SandboxBank(
+        seed=9, now=clock, auto_approve_consents=False, sca_oauth=True
+    ) as bank:
+        client = sandbox_client(bank, consent=False)
+        consent = client.start_authorization(
+            "https://odoo.example/bank/return",
+            "s-322",
+            bank.today() + timedelta(days=30),
+            4,
+        )
+        query = dict(parse_qsl(urlsplit(consent.sca_redirect).query))
+        answer = requests.post(
+            consent.sca_redirect,
+            data={**query, "decision": "deny"},
+            allow_redirects=False,
+            timeout=5,
+        )
+        params = dict(parse_qsl(urlsplit(answer.headers["Location"]).query))
+        assert params == {"error": "access_denied", "state": "s-322"}
+        assert client.complete_authorization(params).status == "rejected"
 
 
 def test_a_bank_without_the_token_step_is_reached_without_a_token(clock):

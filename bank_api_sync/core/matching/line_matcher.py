@@ -12,8 +12,8 @@ can be explained in the proposal's ``reason``:
 * then the amount: equal, within tolerance (write-off), short (partial), too
   much (overpayment); and the payer: agreeing or contradicting.
 
-A proposal is automatic only when its confidence reaches the rule's threshold,
-nothing about it is ambiguous, and it is ``auto_margin`` ahead of the next one.
+How the proposals are ranked, when equal evidence makes them ambiguous, and
+when the best is automatic: see ``ranking``.
 """
 
 from collections.abc import Hashable, Iterable
@@ -35,6 +35,7 @@ from .model import (
 )
 from .normalize import vat_key
 from .partners import CORROBORATION, Payer, identify_payer
+from .ranking import auto_blockers, mark_ties, rank_key
 from .references import SplitPayment, find_rf_references, parse_split_payment
 from .settlement import (
     EARLY_DISCOUNT,
@@ -114,6 +115,8 @@ class LineMatcher:
         self.notes: list[str] = []
         self.split: SplitPayment | None = None
         self.payer = Payer()
+        # Open items the title names as documents (not only as a partner).
+        self.quoted_ids: frozenset = frozenset()
 
     # --- the run ----------------------------------------------------------
 
@@ -130,6 +133,11 @@ class LineMatcher:
                 _lt("partner uncertain: %(why)s", why=self.payer.ambiguity)
             )
         references = self._references()
+        self.quoted_ids = frozenset(
+            item_id
+            for item_id, reference in references.items()
+            if set(reference.signals) - reference.not_unique
+        )
         if not references:
             fee = fee_by_keyword(self.line, rule.fee_rules)
             if fee is not None:
@@ -140,7 +148,7 @@ class LineMatcher:
         )
         if references:
             drafts += self._exact_elsewhere(drafts, references)
-        by_amount = self._from_partner(quoted_settles)
+        by_amount = self._from_partner(quoted_settles, bool(references))
         if references:
             # The title names documents: the amount pointing elsewhere is a
             # conflict for a person to settle, never an automatic match.
@@ -392,7 +400,10 @@ class LineMatcher:
                 count=len(partners),
                 names=names,
             )
-            self.notes.append(shared)
+            # A known payer settles it: the other partners' items are not
+            # candidates, and the notes name only the payer's.
+            if not (self.payer.certain and self.payer.pool <= partners):
+                self.notes.append(shared)
         for entry, item in found:
             reference = references.setdefault(item.id, _Reference(item))
             if entry.source not in reference.signals:
@@ -615,9 +626,13 @@ class LineMatcher:
             for draft in drafts
         ):
             return []
+        # When the payer is known, only the payer's items could be meant.
+        pool = self.payer.pool or None
         found = [
             (item, comparison)
-            for item, comparison in self._candidates_by_amount(limit=AMOUNT_ONLY_SCAN)
+            for item, comparison in self._candidates_by_amount(
+                pool, limit=AMOUNT_ONLY_SCAN
+            )
             if item.id not in references
         ]
         if not found:
@@ -687,7 +702,10 @@ class LineMatcher:
                 found.append((item, comparison))
         return found
 
-    def _from_partner(self, quoted_settles: bool) -> list:
+    def _from_partner(self, quoted_settles: bool, quotes: bool) -> list:
+        """The payer's items the amount settles: one item, else a combination
+        (or, when one item has exactly the amount and the title quotes
+        nothing, the combinations too: they are as likely)."""
         if not self.payer.pool or not self.rule.uses(Signal.AMOUNT_PARTNER):
             return []
         penalty = NOT_THE_QUOTED_ONE if quoted_settles else 0.0
@@ -713,9 +731,20 @@ class LineMatcher:
                     entry, clues, as_exact, suffix, tie or self.payer.ambiguity, EXACT
                 )
             )
-        if exact:
-            return drafts
         rule = self.rule
+        several = rule.uses(Signal.SEVERAL_INVOICES) and rule.max_subset_size >= 2
+        if exact:
+            if len(exact) == 1 and not quotes and several:
+                for partner_id in sorted(self.payer.pool):
+                    strength, signals, phrases = self.payer.strength(partner_id)
+                    drafts += self._several_of_partner(
+                        self._partner_candidates(partner_id),
+                        strength,
+                        signals,
+                        phrases,
+                        suffix,
+                    )
+            return drafts
         tolerant = (
             rule.tolerance_amount is not None or rule.tolerance_percent is not None
         )
@@ -747,7 +776,7 @@ class LineMatcher:
                     for draft in close:
                         draft.ambiguity = draft.ambiguity or tie
                 drafts += close
-            if rule.uses(Signal.SEVERAL_INVOICES) and rule.max_subset_size >= 2:
+            if several:
                 drafts += self._several_of_partner(
                     candidates, strength + penalty, signals, phrases, suffix
                 )
@@ -890,17 +919,6 @@ class LineMatcher:
 
     # --- ranking --------------------------------------------------------------
 
-    def _rank_key(self, draft: _Draft):
-        when = self.line_date
-        first = draft.items[0]
-        distance = abs((when - first.date).days) if when else 0
-        return (
-            -round(draft.confidence, 3),
-            Kind.ORDER.index(draft.kind),
-            distance,
-            tuple(str(item.id) for item in draft.items),
-        )
-
     def _finish(self, drafts: list) -> LineResult:
         merged: dict[tuple, _Draft] = {}
         for draft in _first_installments(drafts):
@@ -916,11 +934,15 @@ class LineMatcher:
                 keep, other = draft, known
             keep.signals.update(other.signals)
             merged[key] = keep
-        ranked = sorted(merged.values(), key=self._rank_key)
+        mark_ties(merged.values(), self.quoted_ids, self.index.partner_name)
+        ranked = sorted(
+            merged.values(),
+            key=lambda draft: rank_key(draft, self.quoted_ids, self.line_date),
+        )
         ranked = ranked[: self.rule.max_proposals]
         proposals = [self._proposal(draft) for draft in ranked]
         if proposals:
-            blockers = self._auto_blockers(proposals)
+            blockers = auto_blockers(proposals, self.rule)
             if blockers:
                 self.notes.append(
                     _lt("not automatic: %(why)s", why=Joined("; ", blockers))
@@ -948,39 +970,6 @@ class LineMatcher:
             split_payment=split,
             rule_id=self.rule.rule_id,
         )
-
-    def _auto_blockers(self, proposals: list[Proposal]) -> list[str]:
-        rule = self.rule
-        best = proposals[0]
-        blockers = []
-        if best.confidence < rule.auto_threshold:
-            blockers.append(
-                _lt(
-                    "confidence %(confidence)s is below the rule's threshold "
-                    "%(threshold)s",
-                    confidence=_score(best.confidence),
-                    threshold=_score(rule.auto_threshold),
-                )
-            )
-        if best.ambiguity:
-            blockers.append(best.ambiguity)
-        if len(proposals) > 1:
-            second = proposals[1]
-            if round(best.confidence - second.confidence, 3) < rule.auto_margin:
-                blockers.append(
-                    _lt(
-                        "the next proposal is too close (%(best)s vs %(second)s: "
-                        "%(reason)s)",
-                        best=_score(best.confidence),
-                        second=_score(second.confidence),
-                        reason=second.reason,
-                    )
-                )
-        if best.kind == Kind.PARTIAL and not rule.auto_partial:
-            blockers.append(_lt("partial payments are never automatic under this rule"))
-        if best.kind == Kind.OVERPAYMENT:
-            blockers.append(_lt("part of the line would stay unallocated"))
-        return list(dict.fromkeys(blockers))
 
     def _result(self, proposals: tuple[Proposal, ...], fee) -> LineResult:
         partners = set(self.payer.pool)
@@ -1028,7 +1017,3 @@ def _due(item):
 
 def _open_item(item):
     return _lt("open item %(document)s", document=item.move_name)
-
-
-def _score(confidence):
-    return format(confidence, ".2f")

@@ -9,7 +9,8 @@ What a subclass declares (class attributes):
 
 * ``statement_formats``: the formats it delivers statements in: ``"json"``
   (``iter_transactions``, booked and pending) and ``"mt940"``
-  (``get_mt940_statements``, booked only);
+  (``get_mt940_statements``, booked only), ``"camt"``
+  (``get_camt_statements``, camt.053 documents, booked only);
 * ``OPTIONS``: its own settings and their defaults, read with ``option(name)``
   from ``ConnectionSettings.options`` (the Odoo glue fills them from the
   provider's prefixed fields).
@@ -88,8 +89,10 @@ class ConnectionSettings:
     # PSD2 user-present context: set only for a run a person started.
     psu_ip_address: str | None = None
     psu_user_agent: str | None = None
-    # Where the bank sends the customer back after its consent page.
+    # Where the bank sends the customer back after its consent page (and,
+    # for banks that tell the two apart, after a failed or refused one).
     tpp_redirect_uri: str | None = None
+    tpp_nok_redirect_uri: str | None = None
     max_history_days: int = 90
     max_window_days: int = 31
     page_size: int = 100

@@ -15,7 +15,17 @@ Headers as the v1.3.11 OpenAPI file of the standard asks them:
   written in that format, so ours is sent in its place;
 * ``PSU-User-Agent`` with the person's browser whenever a person is there;
 * ``TPP-Redirect-URI`` on consent creation, whenever we know where the bank
-  should send the customer back (the file recommends always sending it).
+  should send the customer back (the file recommends always sending it), and
+  ``TPP-Nok-Redirect-URI`` for where to send them when the SCA failed or was
+  refused: ``start_authorization`` gives both the same ``state`` (the nok
+  one with ``result=nok`` added); ``complete_authorization`` then asks the
+  consent's status, which says how it went whatever the page returned to.
+* OAuth SCA (the approach some banks use instead): the consent's
+  ``_links.scaOAuth`` names the bank's OAuth2 server metadata; the customer
+  is sent to its ``authorization_endpoint`` (``response_type=code``,
+  ``scope=AIS:<consentId>``, ``state``, the bare ``redirect_uri``) and comes
+  back with a ``code``, traded at ``token_path`` for the tokens of the
+  consent (``grant_type=authorization_code``) before its status is asked.
 
 * OAuth2 client credentials at ``token_path`` (HTTP Basic client
   authentication) before the first call, unless the bank has no such step
@@ -30,6 +40,8 @@ Headers as the v1.3.11 OpenAPI file of the standard asks them:
   (deduplicated on ``Transaction.unique_key``).
 * MT940: ``get_mt940_statements`` asks the same transaction list with
   ``Accept: text/plain`` and returns the MT940 bytes (booked only).
+* camt.053: ``get_camt_statements`` asks it with ``Accept: application/xml``
+  and returns the XML documents (booked only).
 * Errors: CONSENT_EXPIRED / CONSENT_INVALID / CONSENT_UNKNOWN raise
   ``ConsentError`` (status "expired" / "invalid" / "unknown"),
   PERIOD_INVALID raises ``PeriodInvalid``, answers we cannot use raise
@@ -37,6 +49,7 @@ Headers as the v1.3.11 OpenAPI file of the standard asks them:
 """
 
 import codecs
+import dataclasses
 import functools
 import ipaddress
 import logging
@@ -53,7 +66,7 @@ from ..errors import (
     PeriodInvalid,
 )
 from ..model import BOOKED, PENDING, Account, Balance, Consent, Tokens, Transaction
-from .base import BankClient, text
+from .base import BankClient, text, with_query
 from .helpers import as_dict, as_list, parse_amount, parse_date
 from .registry import register
 
@@ -200,7 +213,7 @@ def parse_transaction(
 
 
 class BerlinGroupClient(BankClient):
-    statement_formats = frozenset({"json", "mt940"})
+    statement_formats = frozenset({"json", "mt940", "camt"})
     OPTIONS = {
         # The bank gives an OAuth2 token for our client id and secret before
         # anything else; off for banks that know us by our certificate only.
@@ -214,6 +227,7 @@ class BerlinGroupClient(BankClient):
     # The field of a booked transaction that names the pending one it
     # replaces. Berlin Group defines none: each bank documents its own.
     pending_link_field = None
+    _sca_oauth = None  # the scaOAuth link of the consent just created
 
     # -- plumbing ------------------------------------------------------------
 
@@ -358,6 +372,62 @@ class BerlinGroupClient(BankClient):
 
     # -- consents ------------------------------------------------------------
 
+    def start_authorization(
+        self, redirect_uri, state, valid_until, frequency_per_day
+    ) -> Consent:
+        """Redirect SCA: the bank sends the customer back to ``redirect_uri``
+        (TPP-Redirect-URI) or, when the SCA failed or was refused, to the
+        same with ``result=nok`` (TPP-Nok-Redirect-URI), both with ``state``."""
+        self.settings.tpp_nok_redirect_uri = with_query(
+            redirect_uri, state=state, result="nok"
+        )
+        consent = super().start_authorization(
+            redirect_uri, state, valid_until, frequency_per_day
+        )
+        if consent.sca_redirect or not self._sca_oauth:
+            return consent
+        return dataclasses.replace(
+            consent,
+            sca_redirect=with_query(
+                self._authorization_endpoint(self._sca_oauth),
+                response_type="code",
+                client_id=self.settings.client_id,
+                redirect_uri=redirect_uri,
+                scope=f"AIS:{consent.consent_id}",
+                state=state,
+            ),
+        )
+
+    def complete_authorization(self, params: dict) -> Consent:
+        """Back from the bank: with an OAuth2 ``code`` (OAuth SCA), trade it
+        for the consent's tokens first; then the consent's status says how it
+        went (a refusal leaves it rejected)."""
+        code = text(params.get("code"))
+        if code:
+            self._token_request(
+                {
+                    "grant_type": "authorization_code",
+                    "code": code,
+                    "redirect_uri": self.settings.tpp_redirect_uri,
+                }
+            )
+        return super().complete_authorization(params)
+
+    def _authorization_endpoint(self, metadata_url: str) -> str:
+        """The ``authorization_endpoint`` of the bank's OAuth2 server
+        metadata (RFC 8414) at ``metadata_url``."""
+        response = self.http.request(
+            "GET", self._url(metadata_url), endpoint="oauth metadata"
+        )
+        self._raise_for_status(response)
+        body = as_dict(response.json(), "oauth metadata")
+        endpoint = text(body.get("authorization_endpoint"))
+        if not endpoint:
+            raise BankResponseError(
+                "oauth metadata: the answer has no authorization_endpoint"
+            )
+        return self._url(endpoint)
+
     def consent_access(self) -> dict:
         """The ``access`` of a new consent: every account, as a bank-offered
         consent (banks that need IBANs listed override this)."""
@@ -367,6 +437,8 @@ class BerlinGroupClient(BankClient):
         headers = self._psu_headers(mandatory=True)
         if self.settings.tpp_redirect_uri:
             headers["TPP-Redirect-URI"] = self.settings.tpp_redirect_uri
+            if self.settings.tpp_nok_redirect_uri:
+                headers["TPP-Nok-Redirect-URI"] = self.settings.tpp_nok_redirect_uri
         response = self._call(
             "POST",
             f"{self.api_prefix}/consents",
@@ -387,9 +459,11 @@ class BerlinGroupClient(BankClient):
         if not consent_id:
             raise BankResponseError("consents: the answer has no consentId")
         links = body.get("_links") if isinstance(body.get("_links"), dict) else {}
-        redirect = links.get("scaRedirect")
-        if isinstance(redirect, dict):
-            redirect = redirect.get("href")
+        redirect, oauth = (
+            link.get("href") if isinstance(link, dict) else link
+            for link in (links.get("scaRedirect"), links.get("scaOAuth"))
+        )
+        self._sca_oauth = text(oauth) if isinstance(oauth, str) else None
         self.settings.consent_id = consent_id
         return Consent(
             consent_id=consent_id,
@@ -586,6 +660,48 @@ class BerlinGroupClient(BankClient):
                 body += b"\r\n"
             parts.append(body)
         return b"".join(parts)
+
+    def get_camt_statements(
+        self, account: Account, date_from: date, date_to: date
+    ) -> list:
+        """The booked transactions of the window as ISO 20022 camt.053
+        documents: one bytes document per chunk of the window (XML documents
+        cannot be joined), as the bank sent them.
+
+        NextGenPSD2 lets a bank answer the transaction list as camt.053 when
+        asked for ``application/xml``. An answer that is not XML raises
+        BankResponseError.
+        """
+        documents = []
+        for window_from, window_to in self.windows(date_from, date_to):
+            response = self._call(
+                "GET",
+                self._transactions_path(account),
+                endpoint="transactions",
+                params={
+                    "dateFrom": window_from.isoformat(),
+                    "dateTo": window_to.isoformat(),
+                    "bookingStatus": BOOKED,
+                },
+                headers={"Accept": "application/xml"},
+            )
+            content_type = next(
+                (
+                    value
+                    for name, value in response.headers.items()
+                    if name.lower() == "content-type"
+                ),
+                "",
+            )
+            if "xml" not in content_type.lower():
+                raise BankResponseError(
+                    f"transactions {window_from.isoformat()} to "
+                    f"{window_to.isoformat()}: the bank answered "
+                    f"{content_type or 'without a content type'} instead of "
+                    "camt.053 XML; does it serve camt (Accept: application/xml)?"
+                )
+            documents.append(response.content)
+        return documents
 
     @staticmethod
     def _next_href(container) -> str | None:

@@ -31,6 +31,18 @@ def main(argv=None) -> int:
         action="store_true",
         help="no OAuth2 step: no token endpoint, no bearer token asked",
     )
+    parser.add_argument(
+        "--approve-at-page",
+        action="store_true",
+        help="consents wait for the customer's Approve on the bank's page "
+        "(redirect SCA), as a real bank's do; default: approved at once",
+    )
+    parser.add_argument(
+        "--sca-oauth",
+        action="store_true",
+        help="consents approved the OAuth way (scaOAuth, an authorisation "
+        "code) instead of the redirect approach; with --approve-at-page",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
@@ -45,6 +57,8 @@ def main(argv=None) -> int:
         client_id=args.client_id,
         client_secret=args.client_secret,
         oauth2=not args.no_oauth2,
+        auto_approve_consents=not args.approve_at_page,
+        sca_oauth=args.sca_oauth,
     )
     bank.bind()  # first, so that the printed URL carries the real port (--port 0)
     accounts = ", ".join(

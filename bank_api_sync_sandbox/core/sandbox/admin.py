@@ -12,8 +12,15 @@ and holds no real data.
   webhooks (Standard Webhooks) for new transactions and balances there
 * ``POST /sandbox/payments/incoming``    ``{"account", "amount", "name", "iban",
   "title"}``: a customer pays into the account now (booked, then notified)
-* ``GET  /sandbox/sca/{consentId}``      the bank's "login page": approves the
-  consent (``?deny=1`` rejects it) and redirects to the TPP-Redirect-URI
+* ``GET  /sandbox/sca/{consentId}``      the bank's "login page": an Approve /
+  Deny form for a consent waiting for the customer, else its status
+* ``POST /sandbox/sca/{consentId}``      ``decision=approve|deny``: the consent
+  becomes valid (rejected) and the customer is redirected to the
+  TPP-Redirect-URI (the TPP-Nok-Redirect-URI, else the TPP-Redirect-URI)
+* ``GET|POST /sandbox/oauth/authorize``  OAuth SCA (a bank made with
+  ``sca_oauth``): ``response_type=code&client_id&redirect_uri&state&
+  scope=AIS:{consentId}``; the same form, then the redirect URI with ``code``
+  and ``state`` (``error=access_denied`` when denied)
 """
 
 import html
@@ -47,7 +54,11 @@ def handle(bank, request) -> Response:
         return _ledger(bank, request, match.group(1))
     match = re.fullmatch(r"/sandbox/sca/([^/]+)", path)
     if match and method == "GET":
-        return _sca(bank, request, match.group(1))
+        return _sca_page(bank, match.group(1))
+    if match and method == "POST":
+        return _sca_decision(bank, request, match.group(1))
+    if path == "/sandbox/oauth/authorize" and method in ("GET", "POST"):
+        return _oauth_authorize(bank, request)
     return tpp_error(404, "RESOURCE_UNKNOWN", f"No such sandbox endpoint: {path}")
 
 
@@ -155,23 +166,104 @@ def _ledger(bank, request, resource_id):
     return json_response(200, payload)
 
 
-def _sca(bank, request, consent_id):
+def _page(title, content) -> Response:
+    page = (
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        f"<title>Sandbox Bank: {html.escape(title)}</title></head><body>"
+        f"<h1>Sandbox Bank</h1>{content}</body></html>"
+    )
+    return Response(200, page.encode("utf-8"), content_type="text/html")
+
+
+def _sca_page(bank, consent_id, hidden=None):
+    """The bank's login page: a form for a consent waiting for the customer,
+    its status for any other."""
     consent = bank.consents.get(consent_id)
     if consent is None:
         return Response(404, b"Unknown consent", content_type="text/plain")
-    denied = request.query.get("deny") in ("1", "true")
-    if consent.status == "received":
-        bank.consents.set_status(consent_id, "rejected" if denied else "valid")
-    if consent.redirect_uri:
-        separator = "&" if "?" in consent.redirect_uri else "?"
-        query = urlencode({"consentId": consent_id, "consentStatus": consent.status})
-        return Response(
-            302, headers={"Location": f"{consent.redirect_uri}{separator}{query}"}
+    shown = html.escape(consent_id)
+    if consent.status != "received":
+        return _page(
+            "consent",
+            f"<p>Consent {shown} is <strong>{html.escape(consent.status)}"
+            "</strong>.</p><p>You can close this page.</p>",
         )
-    page = (
-        "<!doctype html><title>Sandbox Bank</title>"
-        f"<h1>Sandbox Bank</h1><p>Consent {html.escape(consent_id)} is "
-        f"<strong>{html.escape(consent.status)}</strong>.</p>"
-        "<p>You can close this page.</p>"
+    accounts = "all your accounts"
+    return _page(
+        "approve access",
+        f"<p>A third party asks to read {accounts} until "
+        f"{consent.valid_until.isoformat()}, {consent.frequency_per_day} times "
+        f"a day without you (consent {shown}).</p>"
+        "<form method='post'>"
+        + "".join(
+            f"<input type='hidden' name='{html.escape(name)}' "
+            f"value='{html.escape(value)}'/>"
+            for name, value in (hidden or {}).items()
+        )
+        + "<button type='submit' name='decision' value='approve' "
+        "class='sandbox-approve'>Approve</button> "
+        "<button type='submit' name='decision' value='deny' "
+        "class='sandbox-deny'>Deny</button></form>",
     )
-    return Response(200, page.encode("utf-8"), content_type="text/html")
+
+
+def _sca_decision(bank, request, consent_id):
+    """Approve or deny, then send the customer back to the TPP: Berlin Group
+    redirect SCA (the TPP's URIs carry its own state, kept as they are)."""
+    consent = bank.consents.get(consent_id)
+    if consent is None:
+        return Response(404, b"Unknown consent", content_type="text/plain")
+    decision = request.form().get("decision")
+    if decision not in ("approve", "deny"):
+        return tpp_error(400, "FORMAT_ERROR", "decision must be approve or deny.")
+    if consent.status != "received":
+        return _sca_page(bank, consent_id)  # decided before: nothing changes
+    denied = decision == "deny"
+    bank.consents.set_status(consent_id, "rejected" if denied else "valid")
+    back = (consent.nok_redirect_uri if denied else None) or consent.redirect_uri
+    if not back:
+        return _sca_page(bank, consent_id)
+    separator = "&" if "?" in back else "?"
+    query = urlencode({"consentId": consent_id, "consentStatus": consent.status})
+    return Response(302, headers={"Location": f"{back}{separator}{query}"})
+
+
+def _oauth_authorize(bank, request):
+    """OAuth SCA: the customer approves the consent named in ``scope`` and
+    goes back to ``redirect_uri`` with an authorisation code and ``state``."""
+    params = request.query if request.method == "GET" else request.form()
+    scope = params.get("scope") or ""
+    consent_id = scope[4:] if scope.startswith("AIS:") else None
+    consent = bank.consents.get(consent_id)
+    redirect_uri = params.get("redirect_uri")
+    if (
+        params.get("response_type") != "code"
+        or params.get("client_id") != bank.tokens.client_id
+        or consent is None
+        or not redirect_uri
+    ):
+        return tpp_error(
+            400,
+            "FORMAT_ERROR",
+            "response_type=code, the client_id, redirect_uri and "
+            "scope=AIS:<a consent of this bank> are required.",
+        )
+    asked = {
+        name: params.get(name) or ""
+        for name in ("response_type", "client_id", "redirect_uri", "scope", "state")
+    }
+    if request.method == "GET" or consent.status != "received":
+        return _sca_page(bank, consent_id, hidden=asked)
+    decision = params.get("decision")
+    if decision not in ("approve", "deny"):
+        return tpp_error(400, "FORMAT_ERROR", "decision must be approve or deny.")
+    if decision == "deny":
+        bank.consents.set_status(consent_id, "rejected")
+        back = {"error": "access_denied", "state": asked["state"]}
+    else:
+        bank.consents.set_status(consent_id, "valid")
+        back = {"code": bank.tokens.issue_code(redirect_uri), "state": asked["state"]}
+    separator = "&" if "?" in redirect_uri else "?"
+    return Response(
+        302, headers={"Location": f"{redirect_uri}{separator}{urlencode(back)}"}
+    )

@@ -9,7 +9,8 @@ OAuth2 step, ``oauth2=False``), the consent (401 CONSENT_EXPIRED /
 CONSENT_INVALID, 403 CONSENT_UNKNOWN), the request's own parameters (400
 PERIOD_INVALID beyond the history limit) and last frequencyPerDay for
 unattended requests (429 ACCESS_EXCEEDED, see consents.py). The transaction
-list is served as MT940 to a client that asks for ``text/plain`` (mt940.py).
+list is served as MT940 to a client that asks for ``text/plain`` (mt940.py),
+and as camt.053 to one that asks for ``application/xml`` (camt.py).
 Payment initiation (PIS) is in payments.py.
 """
 
@@ -19,10 +20,11 @@ import re
 from datetime import date, timedelta
 from urllib.parse import quote, urlencode
 
-from . import mt940, payments
+from . import camt, mt940, payments
 from .server import Response, json_response, tpp_error
 
 ROUTES = []
+OAUTH_METADATA_PATH = "/.well-known/oauth-authorization-server"
 
 
 def route(method, pattern):
@@ -63,6 +65,18 @@ def _handle(bank, request) -> Response:
             request.form(), request.header("Authorization")
         )
         return json_response(status, payload, {"Cache-Control": "no-store"})
+    if request.path == OAUTH_METADATA_PATH and request.method == "GET":
+        host = request.header("Host") or "127.0.0.1"
+        return json_response(
+            200,
+            {
+                "issuer": f"http://{host}",
+                "authorization_endpoint": f"http://{host}/sandbox/oauth/authorize",
+                "token_endpoint": f"http://{host}/oauth2/token",
+                "response_types_supported": ["code"],
+                "grant_types_supported": ["authorization_code", "refresh_token"],
+            },
+        )
     if not request.path.startswith("/v1/"):
         return tpp_error(404, "RESOURCE_UNKNOWN", f"No such endpoint: {request.path}")
     if not request.header("X-Request-ID"):
@@ -157,16 +171,23 @@ def create_consent(bank, request):
         body = request.json()
     except ValueError:
         return tpp_error(400, "FORMAT_ERROR", "The body is not JSON.")
-    status, result = bank.consents.open(body, request.header("TPP-Redirect-URI"))
+    status, result = bank.consents.open(
+        body, request.header("TPP-Redirect-URI"), request.header("TPP-Nok-Redirect-URI")
+    )
     if status != 201:
         return tpp_error(status, *result)
     consent_id = result.consent_id
     host = request.header("Host") or "127.0.0.1"
+    if bank.sca_oauth:
+        # OAuth SCA: the link names the bank's OAuth2 server (its metadata).
+        sca = {"scaOAuth": {"href": f"http://{host}{OAUTH_METADATA_PATH}"}}
+    else:
+        sca = {"scaRedirect": {"href": f"http://{host}/sandbox/sca/{consent_id}"}}
     payload = {
         "consentStatus": result.status,
         "consentId": consent_id,
         "_links": {
-            "scaRedirect": {"href": f"http://{host}/sandbox/sca/{consent_id}"},
+            **sca,
             "self": {"href": f"/v1/consents/{consent_id}"},
             "status": {"href": f"/v1/consents/{consent_id}/status"},
         },
@@ -364,6 +385,8 @@ def get_transactions(bank, request, resource_id):
         error = _frequency_exceeded(bank, request, f"transactions:{resource_id}")
         if error:
             return error
+    if camt.wants_camt(request):  # Accept: application/xml, see camt.py
+        return camt.transactions_response(bank, account, date_from, date_to, status)
     if mt940.wants_mt940(request):  # Accept: text/plain, see mt940.py
         return mt940.transactions_response(bank, account, date_from, date_to, status)
     items = bank.listing(resource_id, status, date_from, date_to)

@@ -1,7 +1,10 @@
-"""OAuth2 for the sandbox bank: client credentials and refresh tokens.
+"""OAuth2 for the sandbox bank: client credentials, refresh tokens and, for
+consents approved the OAuth way, authorisation codes.
 
 Access tokens live ``token_lifetime`` seconds (300 by default); refresh
-tokens 30 days and are rotated: a refresh token works once.
+tokens 30 days and are rotated: a refresh token works once. An authorisation
+code works once, within ``CODE_LIFETIME``, with the redirect URI it was
+given for.
 """
 
 import base64
@@ -14,6 +17,7 @@ from urllib.parse import unquote
 DEFAULT_CLIENT_ID = "sandbox-client"
 DEFAULT_CLIENT_SECRET = "sandbox-secret"  # noqa: S105 - the sandbox's public default
 REFRESH_LIFETIME = timedelta(days=30)
+CODE_LIFETIME = timedelta(minutes=10)
 
 
 class TokenStore:
@@ -24,6 +28,7 @@ class TokenStore:
         self.lifetime = timedelta(seconds=lifetime)
         self._access = {}  # token -> expires_at
         self._refresh = {}  # token -> expires_at
+        self._codes = {}  # code -> (redirect_uri, expires_at)
         self._lock = threading.Lock()
 
     def _client_from(self, form, authorization):
@@ -59,10 +64,32 @@ class TokenStore:
                     "error_description": "Refresh token unknown, used or expired.",
                 }
             return 200, self._issue()
+        if grant == "authorization_code":
+            with self._lock:
+                given = self._codes.pop(form.get("code") or "", None)
+            if (
+                given is None
+                or given[1] <= self.clock()
+                or given[0] != form.get("redirect_uri")
+            ):
+                return 400, {
+                    "error": "invalid_grant",
+                    "error_description": "Code unknown, used, expired or given "
+                    "for another redirect_uri.",
+                }
+            return 200, self._issue()
         return 400, {
             "error": "unsupported_grant_type",
-            "error_description": "Use client_credentials or refresh_token.",
+            "error_description": "Use client_credentials, refresh_token or "
+            "authorization_code.",
         }
+
+    def issue_code(self, redirect_uri: str) -> str:
+        """An authorisation code for ``redirect_uri`` (the customer approved)."""
+        code = "sbx-code-" + secrets.token_urlsafe(16)
+        with self._lock:
+            self._codes[code] = (redirect_uri, self.clock() + CODE_LIFETIME)
+        return code
 
     def _issue(self) -> dict:
         access = "sbx-at-" + secrets.token_urlsafe(24)

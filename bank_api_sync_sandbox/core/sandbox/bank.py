@@ -76,6 +76,7 @@ class SandboxBank:
         absolute_links: bool = False,
         state_file: str | None = None,
         oauth2: bool = True,
+        sca_oauth: bool = False,
     ):
         self.seed = seed
         self.host = host
@@ -93,6 +94,10 @@ class SandboxBank:
         # False: a bank without the OAuth2 step (it knows TPPs by their
         # certificate): no token endpoint, no bearer token asked.
         self.oauth2 = oauth2
+        # True: consents are approved through OAuth2 (Berlin Group's OAuth
+        # SCA approach: ``scaOAuth``, an authorisation code) instead of the
+        # redirect approach (``scaRedirect``).
+        self.sca_oauth = sca_oauth
         self.accounts = {account.resource_id: account for account in accounts}
         self.ledger_book = Ledger(
             seed,

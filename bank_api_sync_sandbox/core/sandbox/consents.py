@@ -2,11 +2,14 @@
 
 Life cycle: ``POST /v1/consents`` creates one. With ``auto_approve`` (the
 default) it is ``valid`` at once; otherwise it stays ``received`` until someone
-opens its ``scaRedirect`` link (``GET /sandbox/sca/{id}``, which plays the
-bank's login page and redirects to the ``TPP-Redirect-URI`` given at creation;
-``?deny=1`` rejects it). ``DELETE`` terminates it (``terminatedByTpp``); the
-``revoked_consent`` fault revokes it (``revokedByPsu``); it is ``expired`` the
-day after ``validUntil``, which the bank caps at ``max_consent_days`` ahead.
+opens its ``scaRedirect`` link (``GET /sandbox/sca/{id}``, the bank's login
+page: an Approve / Deny form) and decides: Approve makes it ``valid`` and
+sends the customer to the ``TPP-Redirect-URI`` given at creation, Deny makes
+it ``rejected`` and sends them to the ``TPP-Nok-Redirect-URI`` (else the
+``TPP-Redirect-URI``), as Berlin Group redirect SCA does. ``DELETE``
+terminates it (``terminatedByTpp``); the ``revoked_consent`` fault revokes
+it (``revokedByPsu``); it is ``expired`` the day after ``validUntil``, which
+the bank caps at ``max_consent_days`` ahead.
 
 What counts as one access for ``frequencyPerDay`` (unattended requests only,
 i.e. without a PSU-IP-Address header), per consent and per UTC day of the
@@ -40,6 +43,7 @@ class SandboxConsent:
     status: str
     created: date
     redirect_uri: str | None = None
+    nok_redirect_uri: str | None = None
     last_action: date | None = None
     accesses: dict = field(default_factory=dict)  # (day, resource) -> count
 
@@ -65,7 +69,7 @@ class ConsentStore:
     def today(self) -> date:
         return self.clock().date()
 
-    def open(self, body, redirect_uri=None):
+    def open(self, body, redirect_uri=None, nok_redirect_uri=None):
         """(status, body or error (code, text)) for a POST /v1/consents."""
         if not isinstance(body, dict):
             return 400, ("FORMAT_ERROR", "The body must be a JSON object.")
@@ -107,6 +111,7 @@ class ConsentStore:
             status=VALID if self.auto_approve else "received",
             created=today,
             redirect_uri=redirect_uri,
+            nok_redirect_uri=nok_redirect_uri,
         )
         with self._lock:
             self._consents[consent.consent_id] = consent

@@ -30,6 +30,7 @@ def snapshot(bank) -> dict:
                 "status": c.status,
                 "created": c.created.isoformat(),
                 "redirect_uri": c.redirect_uri,
+                "nok_redirect_uri": c.nok_redirect_uri,
             }
             for c in bank.consents._consents.values()
         ],

@@ -148,7 +148,10 @@ def test_title_quotes_one_invoice_while_the_amount_fits_another():
     result = match([quoted, fits], paid, LENIENT)
     assert {p.item_ids for p in result.proposals} == {(quoted.id,), (fits.id,)}
     assert _not_auto(result)
-    assert "the title quotes FV/2026/11/0001" in result.best.ambiguity
+    # The quoted invoice comes first, partly paid; the other is a conflict.
+    assert result.best.item_ids == (quoted.id,)
+    assert "FV/2026/11/0002 has exactly the amount" in result.best.ambiguity
+    assert "the title quotes FV/2026/11/0001" in result.proposals[1].ambiguity
 
 
 def test_quoted_number_off_by_the_tolerance_while_another_invoice_fits_exactly():

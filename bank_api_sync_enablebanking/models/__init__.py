@@ -1,0 +1,2 @@
+from . import bank_api_enablebanking_aspsp
+from . import bank_api_connection
