@@ -10,13 +10,14 @@ from .common import BankApiSyncCase
 OUR_CODE = "odoo.addons.bank_api_sync."
 
 
-def public_methods_of_ours(env):
+def public_methods_of_ours(env, our_code=OUR_CODE):
     """{model: {method}}: every method callable over RPC (public, not the
-    ORM's own) that this add-on defines or overrides, on any model."""
+    ORM's own) that the add-on whose code starts with ``our_code`` defines or
+    overrides, on any model."""
     found = {}
     for model_name in env.registry:
         for klass in type(env[model_name]).mro():
-            if not klass.__module__.startswith(OUR_CODE):
+            if not klass.__module__.startswith(our_code):
                 continue
             for name, value in vars(klass).items():
                 if (
@@ -28,11 +29,9 @@ def public_methods_of_ours(env):
     return found
 
 
-@tagged("post_install", "-at_install")
-class TestCrossCompanyActions(BankApiSyncCase):
-    """A user of another company gets AccessError from every public method
-    of ours, over any record of this company, before a bank is called or
-    anything is written."""
+class CrossCompanyCase(BankApiSyncCase):
+    """Company A's records and a manager of company B; other add-ons walk
+    their own public methods with ``assertEveryPublicMethodRefuses``."""
 
     @classmethod
     def setUpClass(cls):
@@ -91,16 +90,15 @@ class TestCrossCompanyActions(BankApiSyncCase):
             ].create({"statement_line_id": self.line.id}),
         }
 
-    @mute_logger("odoo.models", "odoo.addons.base.models.ir_rule")
-    def test_every_public_method_refuses_another_company(self):
-        methods = public_methods_of_ours(self.env)
+    def assertEveryPublicMethodRefuses(self, our_code):
+        """Every public method of the add-on at ``our_code`` raises
+        AccessError for the intruder (returns the methods walked)."""
+        methods = public_methods_of_ours(self.env, our_code)
         factories = self.records_of_company_a()
-        self.assertIn("action_sync_now", methods["bank.api.connection"])
         self.assertFalse(
             set(methods) - set(factories),
             "a model of ours has public methods this test does not walk yet",
         )
-        logs_before = self.connection.log_ids
         for model_name, names in sorted(methods.items()):
             for name in sorted(names):
                 for context in ({}, {BULK_IMPORT: True}):
@@ -114,6 +112,20 @@ class TestCrossCompanyActions(BankApiSyncCase):
                             **context
                         )
                         getattr(as_intruder, name)()
+        return methods
+
+
+@tagged("post_install", "-at_install")
+class TestCrossCompanyActions(CrossCompanyCase):
+    """A user of another company gets AccessError from every public method
+    of ours, over any record of this company, before a bank is called or
+    anything is written."""
+
+    @mute_logger("odoo.models", "odoo.addons.base.models.ir_rule")
+    def test_every_public_method_refuses_another_company(self):
+        logs_before = self.connection.log_ids
+        methods = self.assertEveryPublicMethodRefuses(OUR_CODE)
+        self.assertIn("action_sync_now", methods["bank.api.connection"])
         self.assertEqual(self.connection.log_ids, logs_before)
         self.assertEqual(self.connection.state, "connected")
         self.assertFalse(self.bank_account.journal_id)

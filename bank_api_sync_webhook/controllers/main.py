@@ -62,7 +62,9 @@ class BankApiWebhookController(http.Controller):
         return self._answer(200, "OK")
 
     def _refuse(self, status, reason, connection=None):
-        """Log who was refused and why: never a secret, a header or the body."""
+        """Log who was refused and why: never a secret, a header or the body.
+        Refusals on a connection are kept and counted (a burst alerts); an
+        unknown token names no connection: the log line is all there is."""
         _logger.warning(
             "Webhook refused (%s) from %s: %s%s",
             status,
@@ -70,6 +72,10 @@ class BankApiWebhookController(http.Controller):
             reason,
             f" (connection {connection.id})" if connection else "",
         )
+        if connection:
+            request.env["bank.api.webhook.rejection"].sudo()._record(
+                connection, status, reason, request.httprequest.remote_addr
+            )
         if status == 404:
             # The same answer as an address that does not exist.
             raise request.not_found()

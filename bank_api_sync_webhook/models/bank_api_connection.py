@@ -199,6 +199,7 @@ class BankApiConnection(models.Model):
     def action_regenerate_webhook_token(self):
         """A new address: the old one answers 404 from now on."""
         self.ensure_one()
+        self._check_user_access()
         self._check_manager()
         self.sudo().webhook_token = self._new_webhook_token()
         return True
@@ -206,12 +207,14 @@ class BankApiConnection(models.Model):
     def action_drop_previous_webhook_secret(self):
         """End a rotation: only the current secret verifies from now on."""
         self.ensure_one()
+        self._check_user_access()
         self._check_manager()
         self.sudo().webhook_previous_secret_encrypted = False
         return True
 
     def action_view_webhook_events(self):
         self.ensure_one()
+        self._check_user_access()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "bank_api_sync_webhook.bank_api_webhook_event_action"
         )
@@ -268,6 +271,32 @@ class BankApiConnection(models.Model):
                 last=last or "-",
             ),
             user_id=(self.user_id or self.env.user).id,
+        )
+
+    def _webhook_alert_rejections(self, rejections):
+        """Tell the responsible user that deliveries keep being refused
+        (once: an open activity is not repeated)."""
+        self.ensure_one()
+        summary = self.env._("Webhook deliveries are being refused")
+        if self.activity_ids.filtered(lambda a: a.summary == summary):
+            return
+        reasons = sorted(set(rejections.mapped("reason")))
+        sources = sorted(set(rejections.mapped("source_address")))
+        self.activity_schedule(
+            "mail.mail_activity_data_warning",
+            summary=summary,
+            note=self.env._(
+                "%(count)s deliveries to the webhook address of %(name)s were "
+                "refused in the last minutes (%(reasons)s; from %(sources)s). "
+                "If the bank changed its secret, enter the new one; if not, "
+                "someone else is trying the address: regenerate it.",
+                count=len(rejections),
+                name=self.name,
+                reasons=", ".join(reasons),
+                sources=", ".join(sources),
+            ),
+            # Refusals arrive as the public user: never theirs to handle.
+            user_id=(self.user_id or self.create_uid).id,
         )
 
     def _ensure_webhook_token(self):

@@ -68,11 +68,11 @@ class BankApiWebhookEvent(models.Model):
     def action_reprocess(self):
         """Process the events again (a failed or dead-lettered one after its
         cause was fixed)."""
+        self.check_access("read")
         if not self.env.user.has_group("account.group_account_manager"):
             raise UserError(
                 self.env._("Only accounting administrators may reprocess webhooks.")
             )
-        self.check_access("read")
         self.sudo().write(
             {"state": "received", "attempts": 0, "next_attempt_at": False}
         )

@@ -1,4 +1,5 @@
+from . import test_webhook_cross_company
 from . import test_webhook_event
 from . import test_webhook_fallback
 from . import test_webhook_receiver
-from . import test_webhook_sandbox
+from . import test_webhook_rejections

@@ -8,6 +8,10 @@ and holds no real data.
 * ``GET|POST|DELETE /sandbox/faults``    list, set (``{"name", "times", ...}``), clear
 * ``GET  /sandbox/ledger/{account}``     ``?status=booked|pending|both&dateFrom&dateTo``
 * ``GET  /sandbox/requests``             the request log (``?limit=``), secrets masked
+* ``POST /sandbox/webhooks``             ``{"url", "secret"}``: send signed
+  webhooks (Standard Webhooks) for new transactions and balances there
+* ``POST /sandbox/payments/incoming``    ``{"account", "amount", "name", "iban",
+  "title"}``: a customer pays into the account now (booked, then notified)
 * ``GET  /sandbox/sca/{consentId}``      the bank's "login page": an Approve /
   Deny form for a consent waiting for the customer, else its status
 * ``POST /sandbox/sca/{consentId}``      ``decision=approve|deny``: the consent
@@ -22,6 +26,7 @@ and holds no real data.
 import html
 import re
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from ..siblings import redaction
@@ -40,6 +45,10 @@ def handle(bank, request) -> Response:
         return _faults(bank, request)
     if path == "/sandbox/requests" and method == "GET":
         return _requests(bank, request)
+    if path == "/sandbox/webhooks" and method == "POST":
+        return _webhooks(bank, request)
+    if path == "/sandbox/payments/incoming" and method == "POST":
+        return _incoming_payment(bank, request)
     match = re.fullmatch(r"/sandbox/ledger/([^/]+)", path)
     if match and method == "GET":
         return _ledger(bank, request, match.group(1))
@@ -108,6 +117,35 @@ def _requests(bank, request):
         for entry in bank.request_log[-limit:]
     ]
     return json_response(200, {"requests": entries})
+
+
+def _webhooks(bank, request):
+    body = _body(request)
+    try:
+        bank.configure_webhooks(str(body.get("url", "")), str(body.get("secret", "")))
+    except ValueError as exc:
+        return tpp_error(400, "FORMAT_ERROR", str(exc))
+    return json_response(200, {"url": body["url"]})
+
+
+def _incoming_payment(bank, request):
+    body = _body(request)
+    if body.get("account") not in bank.accounts:
+        return tpp_error(404, "RESOURCE_UNKNOWN", "No account with this id.")
+    try:
+        amount = Decimal(str(body.get("amount")))
+    except InvalidOperation:
+        amount = Decimal(0)
+    if not amount.is_finite() or amount <= 0 or not body.get("name"):
+        return tpp_error(400, "FORMAT_ERROR", "A positive amount and a name.")
+    tx = bank.book_customer_payment(
+        body["account"],
+        amount,
+        str(body["name"])[:70],
+        body.get("iban") or None,
+        str(body.get("title") or "")[:140],
+    )
+    return json_response(201, {"transaction": tx})
 
 
 def _ledger(bank, request, resource_id):

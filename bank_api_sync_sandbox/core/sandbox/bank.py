@@ -28,6 +28,7 @@ from .faults import FaultBoard
 from .ledger import DEFAULT_ACCOUNTS, Ledger
 from .payments import PaymentStore
 from .server import SandboxHTTPServer
+from .webhooks import WebhookSender
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ class SandboxBank:
         self._lock = threading.Lock()
         self._server = None
         self._thread = None
+        self.webhooks: WebhookSender | None = None
         self.state_file = state_file
         if state_file:
             state_file_io.load(self, state_file)
@@ -149,6 +151,8 @@ class SandboxBank:
         return self
 
     def stop(self):
+        if self.webhooks is not None:
+            self.webhooks.stop()
         if self._server is not None:
             if self._thread is not None:
                 self._server.shutdown()
@@ -339,6 +343,66 @@ class SandboxBank:
                 for a in self.accounts.values()
             ],
         }
+
+    # -- webhooks ------------------------------------------------------------
+
+    def configure_webhooks(self, url: str, secret: str, **options) -> WebhookSender:
+        """Send signed webhooks to ``url`` from now on. A new address or
+        secret replaces the subscription: deliveries still queued for the old
+        one are dropped, as a bank drops them when a subscription changes."""
+        with self._lock:
+            current = self.webhooks
+            if current and (current.url, current.secret) == (url, secret):
+                return current
+            self.webhooks = WebhookSender(url, secret, **options).start()
+        if current is not None:
+            current.stop()
+        return self.webhooks
+
+    def notify_booked(self, resource_id: str):
+        """A transaction was booked on the account: tell the subscriber,
+        with the balances it changed."""
+        if self.webhooks is None:
+            return []
+        account = self.accounts[resource_id]
+        today = self.today().isoformat()
+        balances = [
+            {
+                "balanceType": kind,
+                "amount": f"{amount}",
+                "currency": account.currency,
+                "referenceDate": today,
+            }
+            for kind, amount in self.balances(resource_id).items()
+        ]
+        return [
+            self.webhooks.send("transaction.booked", {"account_id": resource_id}),
+            self.webhooks.send(
+                "balance.updated", {"account_id": resource_id, "balances": balances}
+            ),
+        ]
+
+    def book_customer_payment(
+        self, resource_id: str, amount, name: str, iban: str | None, title: str
+    ) -> dict:
+        """A customer pays into the account now: booked today, and notified
+        by webhook when webhooks are configured. Returns the transaction as
+        the API serves it."""
+        if resource_id not in self.accounts:
+            raise KeyError(resource_id)
+        movement = self.ledger_book.book_received(
+            resource_id,
+            self.today(),
+            f"SBX-IN-{uuid.uuid4().hex[:16].upper()}",
+            amount,
+            iban,
+            name,
+            title,
+        )
+        with self._lock:
+            self._listings.clear()
+        self.notify_booked(resource_id)
+        return movement.to_api("booked")
 
     # -- HTTP ----------------------------------------------------------------
 

@@ -279,6 +279,29 @@ class Ledger:
         with self._lock:
             self.movements(resource_id, day).extend(booked)
 
+    def book_received(self, resource_id, day, transfer_id, amount, iban, name, title):
+        """Add a customer's transfer to the account, booked on ``day`` (the
+        sandbox's "book a customer payment now"); returns the movement."""
+        account = self.accounts[resource_id]
+        movement = Movement()
+        movement.day = day
+        movement.lag = 0
+        movement.linked = False
+        movement.currency = account.currency
+        movement.kind = "customer_payment"
+        movement.amount = Decimal(amount).quantize(CENT)
+        movement.end_to_end_id = None
+        movement.fx = None
+        movement.counterparty_name, movement.counterparty_iban = name, iban
+        movement.remittance = title
+        movement.bank_code = "PMNT-RCDT-DMCT"
+        movement.proprietary_code = "ELIXIR" if account.currency == "PLN" else "SEPA"
+        movement.booked_id = transfer_id
+        movement.pending_id = f"{transfer_id}-P"
+        with self._lock:
+            self.movements(resource_id, day).append(movement)
+        return movement
+
     # -- generation ----------------------------------------------------------
 
     def _volume(self, account, rng, weekend: bool) -> int:

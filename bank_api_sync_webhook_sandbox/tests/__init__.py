@@ -1,0 +1,2 @@
+from . import test_book_customer_payment
+from . import test_webhook_sandbox
