@@ -18,6 +18,7 @@
         "views/bank_api_connection_polishapi_views.xml",
         "views/bank_api_sync_log_views.xml",
         "views/bank_api_usage_views.xml",
+        "views/bank_api_security_event_views.xml",
         "views/bank_api_pending_transaction_views.xml",
         "views/account_journal_dashboard_views.xml",
         "views/account_reconcile_model_views.xml",

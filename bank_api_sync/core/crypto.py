@@ -36,12 +36,14 @@ class SecretBox:
                 "print(Fernet.generate_key().decode())'"
             )
         try:
-            self._fernet = MultiFernet([Fernet(key.encode()) for key in key_list])
+            fernets = [Fernet(key.encode()) for key in key_list]
+            self._fernet = MultiFernet(fernets)
         except (ValueError, TypeError) as error:
             raise EncryptionKeyInvalid(
                 "bank_api_sync_encryption_key holds a value that is not a Fernet "
                 "key (32 url-safe base64-encoded bytes)"
             ) from error
+        self._newest = fernets[0]
 
     def encrypt(self, plaintext: str) -> str:
         return self._fernet.encrypt(plaintext.encode()).decode()
@@ -57,10 +59,21 @@ class SecretBox:
             ) from None
 
     def rotate(self, token: str) -> str:
-        """The same secret, encrypted with the first (newest) key."""
+        """The same secret, encrypted with the first (newest) key, and checked
+        to decrypt with that key alone (so the others can be retired)."""
         try:
-            return self._fernet.rotate(token.encode()).decode()
+            rotated = self._fernet.rotate(token.encode())
+            self._newest.decrypt(rotated)
         except InvalidToken:
             raise SecretUnreadable(
                 "A stored bank credential cannot be decrypted for rotation"
             ) from None
+        return rotated.decode()
+
+    def readable_with_newest_key(self, token: str) -> bool:
+        """Whether the first (newest) key alone decrypts ``token``."""
+        try:
+            self._newest.decrypt(token.encode())
+        except InvalidToken:
+            return False
+        return True

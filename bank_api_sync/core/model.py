@@ -61,6 +61,13 @@ class Transaction:
             return f"id:{self.transaction_id}"
         if self.entry_reference:
             return f"ref:{self.entry_reference}"
+        return self.content_key
+
+    @property
+    def content_key(self) -> str:
+        """A hash of what identifies the movement, ids left out: the same
+        whether or not the bank sent its id this time, so a line imported
+        without the id is recognised when the id arrives."""
         content = "|".join(
             str(part or "")
             for part in (

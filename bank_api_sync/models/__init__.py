@@ -5,6 +5,9 @@ from . import bank_api_connection_berlin_group
 from . import bank_api_connection_polishapi
 from . import bank_api_connection_endpoint
 from . import bank_api_connection_certificate
+from . import bank_api_connection_key_rotation
+from . import bank_api_security_event
+from . import bank_api_connection_security
 from . import bank_api_account
 from . import bank_api_pending_transaction
 from . import bank_api_sync_log

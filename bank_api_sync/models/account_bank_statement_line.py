@@ -23,6 +23,15 @@ class AccountBankStatementLine(models.Model):
     bank_api_unique_key = fields.Char(
         string="Bank Transaction Key", readonly=True, copy=False
     )
+    # The numbered content hash (ids left out) of every imported line: a line
+    # imported while the bank left its id out is found by it, and completed,
+    # when the id comes (core/dedupe.py).
+    bank_api_content_key = fields.Char(
+        string="Bank Transaction Content Key",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
     bank_api_account_id = fields.Many2one(
         "bank.api.account",
         string="Bank API Account",

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from odoo import Command, api, fields, models
 
-from ..core.dedupe import keyed_transactions
+from ..core.dedupe import keyed_with_content, line_completions
 from ..core.model import BOOKED, PENDING
 from ..core.pending import PendingItem, counterparty_signature, find_booked_twins
 from ..core.statement_days import statement_date
@@ -32,7 +32,8 @@ CREATE_BATCH = 500
 class ImportResult:
     fetched: int = 0
     created: int = 0
-    duplicates: int = 0
+    duplicates: int = 0  # already in the journal (completed ones included)
+    completed: int = 0  # lines imported without the bank's id, now given it
     pending_staged: int = 0
     pending_retired: int = 0
     lines: object = None  # account.bank.statement.line recordset
@@ -61,15 +62,36 @@ class BankApiStatementImporter(models.AbstractModel):
         currently shows, so staged ones missing from it were cancelled.
         """
         result = ImportResult(fetched=len(transactions))
-        keyed = keyed_transactions(transactions)
+        keyed = keyed_with_content(transactions)
         result.duplicates += len(transactions) - len(keyed)
-        booked = [(key, txn) for key, txn in keyed if txn.status == BOOKED]
-        pending = [(key, txn) for key, txn in keyed if txn.status == PENDING]
+        booked = [item for item in keyed if item.transaction.status == BOOKED]
+        pending = [
+            (item.key, item.transaction)
+            for item in keyed
+            if item.transaction.status == PENDING
+        ]
 
-        existing = self._existing_keys(journal, [key for key, _ in booked])
-        new_booked = [(key, txn) for key, txn in booked if key not in existing]
+        existing = self._existing_keys(journal, [item.key for item in booked])
+        fresh = [item for item in booked if item.key not in existing]
+        completions, known = line_completions(
+            fresh, self._lines_by_content(journal, [i.content_key for i in fresh])
+        )
+        self._complete_lines(journal, completions)
+        result.completed = len(completions)
+        completed = {item.key for _, item in completions}
+        new_booked = [
+            (item.key, item.transaction)
+            for item in fresh
+            if item.key not in completed
+            and (item.has_bank_id or item.content_key not in known)
+        ]
         result.duplicates += len(booked) - len(new_booked)
-        result.lines = self._create_lines(journal, new_booked, account)
+        result.lines = self._create_lines(
+            journal,
+            new_booked,
+            account,
+            content_keys={item.key: item.content_key for item in fresh},
+        )
         result.created = len(result.lines)
         result.days = set(result.lines.mapped("date"))
         if account:
@@ -100,7 +122,57 @@ class BankApiStatementImporter(models.AbstractModel):
         return {row[0] for row in self.env.cr.fetchall()}
 
     @api.model
-    def _create_lines(self, journal, keyed_booked, account):
+    def _lines_by_content(self, journal, content_keys):
+        """{content key: (key, content key)} of the journal's lines that are
+        one of ``content_keys``: lines imported without the bank's id (their
+        key is the content key) and lines imported with it. A line without an
+        id wins: it is the one to complete."""
+        if not content_keys:
+            return {}
+        self.env["account.bank.statement.line"].flush_model(
+            ["journal_id", "bank_api_unique_key", "bank_api_content_key"]
+        )
+        self.env.cr.execute(
+            """
+            SELECT bank_api_unique_key, bank_api_content_key
+              FROM account_bank_statement_line
+             WHERE journal_id = %s
+               AND (bank_api_unique_key = ANY(%s)
+                    OR bank_api_content_key = ANY(%s))
+            """,
+            (journal.id, list(content_keys), list(content_keys)),
+        )
+        found = {}
+        for key, content_key in self.env.cr.fetchall():
+            content_key = content_key or key
+            if content_key not in found or key.startswith("hash:"):
+                found[content_key] = (key, content_key)
+        return found
+
+    @api.model
+    def _complete_lines(self, journal, completions):
+        """Give the lines imported without the bank's id their id (and the
+        bank's fuller data), so the id finds them from now on."""
+        if not completions:
+            return
+        lines = self.env["account.bank.statement.line"].search(
+            [
+                ("journal_id", "=", journal.id),
+                ("bank_api_unique_key", "in", [key for key, _ in completions]),
+            ]
+        )
+        by_key = {line.bank_api_unique_key: line for line in lines}
+        for line_key, item in completions:
+            values = {
+                "bank_api_unique_key": item.key,
+                "bank_api_content_key": item.content_key,
+            }
+            if item.transaction.raw:
+                values["transaction_details"] = item.transaction.raw
+            by_key[line_key].with_context(**BULK_CREATE_CONTEXT).write(values)
+
+    @api.model
+    def _create_lines(self, journal, keyed_booked, account, content_keys=None):
         lines = self.env["account.bank.statement.line"]
         if not keyed_booked:
             return lines
@@ -120,6 +192,10 @@ class BankApiStatementImporter(models.AbstractModel):
             )
             for day, key, txn in dated
         ]
+        for values in vals_list:
+            values["bank_api_content_key"] = (content_keys or {}).get(
+                values["bank_api_unique_key"], False
+            )
         bulk_lines = lines.with_context(**BULK_CREATE_CONTEXT)
         for start in range(0, len(vals_list), CREATE_BATCH):
             batch = bulk_lines.create(vals_list[start : start + CREATE_BATCH])

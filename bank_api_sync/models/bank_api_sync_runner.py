@@ -39,6 +39,7 @@ class BankApiSyncRunner(models.AbstractModel):
         due = self.env["bank.api.connection"].search(
             [
                 ("state", "in", ("connected", "consent_expiring", "error")),
+                ("security_blocked", "=", False),
                 "|",
                 ("next_sync_at", "=", False),
                 ("next_sync_at", "<=", now),
@@ -243,6 +244,7 @@ class BankApiSyncRunner(models.AbstractModel):
         except core_errors.RetryableError as error:
             self._postpone(connection, log, started, error)
         except core_errors.BankApiError as error:
+            self._record_refused_answer(connection, error)
             self._fail(
                 connection, log, started, connection._describe_error(error), error
             )
@@ -326,6 +328,7 @@ class BankApiSyncRunner(models.AbstractModel):
                         self.env.cr.commit()  # pylint: disable=invalid-commit
             except (core_errors.PeriodInvalid, core_errors.BankResponseError) as error:
                 failures.append(f"{account.name}: {error}")
+                self._record_refused_answer(connection, error)
                 continue
             except (UserError, ValidationError) as error:
                 # Odoo refused the lines (configuration, constraint): nothing of
@@ -585,3 +588,17 @@ class BankApiSyncRunner(models.AbstractModel):
                 note=message,
                 user_id=(connection.user_id or self.env.user).id,
             )
+
+    @api.model
+    def _record_refused_answer(self, connection, error):
+        """A bank answer refused as hostile (or a host we were pointed at and
+        refused) is a security event; other failures are not."""
+        if not isinstance(error, core_errors.BankResponseError):
+            return
+        self.env["bank.api.security.event"]._record_security_event(
+            "foreign_host"
+            if isinstance(error, core_errors.ForeignHostRefused)
+            else "hostile_answer",
+            connection,
+            str(error),
+        )

@@ -12,3 +12,4 @@ from . import test_matching_review
 from . import test_entry_names
 from . import test_reconciled_entries
 from . import test_certificates
+from . import test_security_events

@@ -48,3 +48,18 @@ def test_rotation_keeps_old_secrets_readable_and_moves_them_to_the_new_key():
     assert SecretBox(new_key).decrypt(rotated) == SECRET
     with pytest.raises(SecretUnreadable):
         SecretBox(old_key).decrypt(rotated)
+
+
+def test_the_newest_key_alone_is_what_a_rotated_secret_needs():
+    old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    token = SecretBox(old_key).encrypt(SECRET)
+    both = SecretBox(f"{new_key},{old_key}")
+    assert not both.readable_with_newest_key(token)
+    assert both.readable_with_newest_key(both.rotate(token))
+
+
+def test_a_secret_no_configured_key_reads_is_refused_for_rotation():
+    token = SecretBox(Fernet.generate_key().decode()).encrypt(SECRET)
+    with pytest.raises(SecretUnreadable) as raised:
+        SecretBox(Fernet.generate_key().decode()).rotate(token)
+    assert SECRET not in str(raised.value)
