@@ -39,6 +39,12 @@ class BankApiConsentReturn(http.Controller):
                 request.env.uid,
                 request.httprequest.remote_addr,
             )
+            # No connection is known from a refused state: the event is the
+            # company's, for the administrators to see who tried what.
+            request.env["bank.api.security.event"]._record_security_event(
+                "redirect_refused",
+                description=f"Consent return refused: {refused}",
+            )
             return self._refused_page(refused)
         connection = (
             request.env["bank.api.connection"]

@@ -25,13 +25,11 @@ class BankApiConnection(models.Model):
 
     @api.model
     def _encrypted_secret_fields(self):
-        """The fields holding ciphertext of this model; an add-on storing
-        another secret on the connection adds its field here."""
-        return [
-            "client_secret_encrypted",
-            "access_token_encrypted",
-            "refresh_token_encrypted",
-        ]
+        """The fields holding ciphertext of this model: by convention every
+        secret is stored in a field named ``*_encrypted`` (client secret,
+        tokens, certificates, webhook secrets, an aggregator's key), so a
+        secret an add-on adds is rotated without registering it anywhere."""
+        return sorted(name for name in self._fields if name.endswith("_encrypted"))
 
     @api.model
     def _rotate_encryption_key(self):

@@ -107,6 +107,9 @@ class TestSecretsOverRpc(HttpCase):
         self.assertNotIn("client_secret_encrypted", fields_shown)
 
 
+QWAC_PEM = "-----BEGIN PRIVATE KEY-----\nnot a real key\n-----END PRIVATE KEY-----\n"
+
+
 @tagged("post_install", "-at_install")
 class TestEncryptionKeyRotation(BankApiSyncCase):
     """Deliverable 5 of issue 16: the old key can be retired."""
@@ -131,6 +134,8 @@ class TestEncryptionKeyRotation(BankApiSyncCase):
             connection.client_secret = SECRET
             store_token(connection)
         other.sudo().refresh_token_encrypted = SecretBox(old_key).encrypt(TOKEN)
+        # A certificate's key is a secret too, stored by another model file.
+        self.connection.sudo().qwac_encrypted = SecretBox(old_key).encrypt(QWAC_PEM)
         other.active = False
         self.use_keys(f"{new_key},{old_key},{configured}")
         lines, readable = rotate_database(self.env)
@@ -147,6 +152,10 @@ class TestEncryptionKeyRotation(BankApiSyncCase):
                 self.assertEqual(new_only.decrypt(ciphertext), plain)
                 with self.assertRaises(SecretUnreadable):
                     old_only.decrypt(ciphertext)
+        qwac = self.connection.sudo().qwac_encrypted
+        self.assertEqual(new_only.decrypt(qwac), QWAC_PEM)
+        with self.assertRaises(SecretUnreadable):
+            old_only.decrypt(qwac)
         self.assertEqual(
             self.connection._decrypt(self.connection.sudo().client_secret_encrypted),
             SECRET,

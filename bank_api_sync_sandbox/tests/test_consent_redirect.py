@@ -133,6 +133,13 @@ class TestConsentRedirect(HttpCase, BankApiSyncCase):
         self.assertEqual(forged.status_code, 400)
         self.assertIn("does not come from a consent started", forged.text)
         self.assertIn("unknown", logs.output[0])
+        event = self.env["bank.api.security.event"].search(
+            [("event_type", "=", "redirect_refused")], order="id desc", limit=1
+        )
+        self.assertTrue(event.refused)
+        self.assertEqual(event.user_id.login, "bas_account_manager")
+        self.assertIn("unknown", event.description)
+        self.assertNotIn("made-up", event.description)
 
         # Started by the manager, brought back by another user: refused, and
         # the manager can still complete it.
