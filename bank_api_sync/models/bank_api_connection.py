@@ -288,6 +288,7 @@ class BankApiConnection(models.Model):
             raise UserError(self._describe_error(error)) from None
         self._save_client_state(client)
         self.write({"state": "connected", "state_message": False})
+        self._record_consent_event("consent_granted")
         self.message_post(
             body=self.env._(
                 "Connected: consent valid until %(date)s, %(count)s account(s).",
@@ -416,11 +417,25 @@ class BankApiConnection(models.Model):
                 "next_sync_at": False,
             }
         )
+        self._record_consent_event("consent_revoked")
         return True
 
     # -------------------------------------------------------------------------
     # Business methods
     # -------------------------------------------------------------------------
+
+    def _record_consent_event(self, event_type):
+        """A consent given, renewed or given up is a security event (who let
+        Odoo read which bank, and when), never with the consent's id."""
+        self.env["bank.api.security.event"]._record_security_event(
+            event_type,
+            self,
+            self.env._(
+                "%(connection)s: consent valid until %(date)s.",
+                connection=self.name,
+                date=self.consent_valid_until or "-",
+            ),
+        )
 
     def _check_user_access(self):
         """Before any bank call or write: the person may read the connection

@@ -60,9 +60,11 @@ class BankApiConnection(models.Model):
                     status=consent.status,
                 )
             )
+        renewal = bool(self.consent_id)  # a current consent is being replaced
         self._store_consent(consent)
         self._sync_accounts(accounts)
         self.write({"state": "connected", "state_message": False})
+        self._record_consent_event("consent_renewed" if renewal else "consent_granted")
         self.activity_unlink(["bank_api_sync.mail_activity_type_consent_renewal"])
         self.message_post(
             body=self.env._(

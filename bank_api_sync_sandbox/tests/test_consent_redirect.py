@@ -84,6 +84,15 @@ class TestConsentRedirect(HttpCase, BankApiSyncCase):
         self.connection.invalidate_recordset()
         self.assertEqual(self.connection.state, "connected")
         self.assertEqual(self.connection.consent_status, "valid")
+        granted = self.env["bank.api.security.event"].search(
+            [
+                ("connection_id", "=", self.connection.id),
+                ("event_type", "like", "consent_"),
+            ],
+            order="id",
+        )
+        self.assertEqual(granted.mapped("event_type"), ["consent_granted"])
+        self.assertNotIn(self.connection.consent_id, granted.description)
         self.assertEqual(
             sorted(self.connection.account_ids.mapped("resource_id")),
             sorted(self.bank.accounts),
@@ -189,6 +198,16 @@ class TestConsentRedirect(HttpCase, BankApiSyncCase):
         self.assertNotEqual(self.connection.consent_id, first_consent)
         self.assertEqual(self.connection.consent_status, "valid")
         self.assertFalse(self.connection.state_message)
+        events = self.env["bank.api.security.event"].search(
+            [
+                ("connection_id", "=", self.connection.id),
+                ("event_type", "like", "consent_"),
+            ],
+            order="id",
+        )
+        self.assertEqual(
+            events.mapped("event_type"), ["consent_granted", "consent_renewed"]
+        )
 
     def test_a_bank_using_oauth_sca_is_connected_with_the_code(self):
         bank = SandboxBank(seed=3, per_day=1, auto_approve_consents=False)
