@@ -1,7 +1,7 @@
 """Benchmark: the webhook receiver under load, against Odoo with workers.
 
     .venv/bin/python tests/bench/webhook_load.py [--events 10000]
-        [--concurrency 8] [--workers 2] [--paced-seconds 20] [--keep-db]
+        [--concurrency 8] [--workers 2] [--paced-seconds 10] [--keep-db]
 
 A scratch database (``bas_bench_webhook_<pid>``, a clone of the project's
 template) gets ``bank_api_sync_webhook`` and a connection receiving webhooks
@@ -32,6 +32,7 @@ Ctrl+C (``--keep-db`` keeps the database).
 
 import argparse
 import base64
+import configparser
 import json
 import os
 import random
@@ -44,6 +45,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psutil
 import requests
 from standardwebhooks.webhooks import Webhook
 
@@ -108,6 +110,16 @@ def prepare_database(database, secret):
     raise SystemExit("could not create the connection (odoo shell failed)")
 
 
+def odoo_bin():
+    parser = configparser.ConfigParser()
+    parser.read(odoo_env.ODOO_CONF)
+    for path in parser["options"]["addons_path"].split(","):
+        candidate = Path(path.strip()).parent.parent / "odoo-bin"
+        if candidate.is_file():
+            return candidate
+    raise SystemExit(f"no odoo-bin beside the addons path of {odoo_env.ODOO_CONF}")
+
+
 def start_odoo(database, workers):
     """odoo-bin with workers in its own process group; its base URL."""
     command = odoo_env.odoo_command(
@@ -118,6 +130,10 @@ def start_odoo(database, workers):
         f"--db-filter=^{database}$",
         "--log-level=warn",
     )
+    # The master spawns the gevent process as `python sys.argv[0] gevent`:
+    # with `-m odoo` that is odoo/__main__.py, which cannot start alone and
+    # would be respawned in a loop. odoo-bin can.
+    command[1:3] = [str(odoo_bin())]
     port = command[command.index("--http-port") + 1]
     log = open(REPO_ROOT / "var" / f"{database}.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
@@ -241,12 +257,59 @@ def bare_sender(url):
     return send
 
 
+class CpuMeter:
+    """CPU seconds spent during a phase by Odoo (master, workers), by the
+    PostgreSQL backends of the database, and by this client: where the time
+    of a request goes on a machine whose cores they share."""
+
+    def __init__(self, process, database):
+        self.master = psutil.Process(process.pid)
+        self.database = database
+
+    def _postgres(self):
+        found = []
+        for backend in psutil.process_iter(["cmdline"]):
+            cmdline = " ".join(backend.info["cmdline"] or ())
+            if cmdline.startswith("postgres:") and f" {self.database} " in cmdline:
+                found.append(backend)
+        return found
+
+    @staticmethod
+    def _seconds(processes):
+        total = 0.0
+        for process in processes:
+            try:
+                times = process.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += times.user + times.system
+        return total
+
+    def sample(self):
+        odoo = [self.master, *self.master.children(recursive=True)]
+        return {
+            "odoo": self._seconds(odoo),
+            "postgres": self._seconds(self._postgres()),
+            "client": time.process_time(),
+        }
+
+    def measure(self, phase):
+        """Run ``phase()``; its result and the CPU ms per request."""
+        before = self.sample()
+        seconds, results = phase()
+        after = self.sample()
+        per_request = {
+            key: (after[key] - before[key]) * 1000 / len(results) for key in after
+        }
+        return seconds, results, per_request
+
+
 def percentile(values, share):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def summarise(name, seconds, results):
+def summarise(name, seconds, results, cpu):
     latencies = [ms for _status, ms in results]
     refused = {}
     for status, _ms in results:
@@ -263,6 +326,12 @@ def summarise(name, seconds, results):
         f"  {name:<22} {len(results):>6} requests in {seconds:6.1f} s: "
         f"{figures['rps']:7.1f} accepted/s, p50 {figures['p50']:6.1f} ms, "
         f"p99 {figures['p99']:6.1f} ms" + (f", NOT 200: {refused}" if refused else ""),
+        flush=True,
+    )
+    print(
+        " " * 26
+        + "CPU ms per request: "
+        + ", ".join(f"{key} {value:.1f}" for key, value in cpu.items()),
         flush=True,
     )
     return figures
@@ -303,16 +372,23 @@ def bench(args, database):
         client.run(event_ids(args.concurrency * 4, "warm", rng), send_webhook)
         client.run(range(args.concurrency * 4), bare_sender(base_url + BARE_ROUTE))
 
+        cpu = CpuMeter(process, database)
         burst = event_ids(args.events, "evt", rng)
-        webhooks = summarise("webhooks (10% replays)", *client.run(burst, send_webhook))
+        webhooks = summarise(
+            "webhooks (10% replays)",
+            *cpu.measure(lambda: client.run(burst, send_webhook)),
+        )
+        bare_send = bare_sender(base_url + BARE_ROUTE)
         bare = summarise(
             f"bare {BARE_ROUTE}",
-            *client.run(range(args.events), bare_sender(base_url + BARE_ROUTE)),
+            *cpu.measure(lambda: client.run(range(args.events), bare_send)),
         )
-        paced_ids = event_ids(PACED_RATE * args.paced_seconds, "paced", rng)
+        paced_ids = event_ids(args.paced_rate * args.paced_seconds, "paced", rng)
         paced = summarise(
-            f"paced {PACED_RATE}/s",
-            *client.run(paced_ids, send_webhook, pace=PACED_RATE),
+            f"paced {args.paced_rate}/s",
+            *cpu.measure(
+                lambda: client.run(paced_ids, send_webhook, pace=args.paced_rate)
+            ),
         )
         print(f"  load average after the phases: {load_average()}", flush=True)
     finally:
@@ -328,6 +404,7 @@ def bench(args, database):
         for webhook_id in stored_ids(database, setup["connection_id"])
         if not webhook_id.startswith("warm")
     ]
+    refused = sum(sum(phase["refused"].values()) for phase in (webhooks, paced))
     lost = len(expected - set(stored))
     duplicated = len(stored) - len(set(stored))
     unexpected = len(set(stored) - expected)
@@ -340,7 +417,8 @@ def bench(args, database):
         f"p50_ms={webhooks['p50']:.1f} p99_ms={webhooks['p99']:.1f} "
         f"bare_rps={bare['rps']:.1f} "
         f"ratio_vs_bare_route={webhooks['rps'] / bare['rps']:.2f} "
-        f"p99_at_100rps_ms={paced['p99']:.1f} lost={lost} duplicated={duplicated}"
+        f"p99_at_{args.paced_rate}rps_ms={paced['p99']:.1f} "
+        f"lost={lost} duplicated={duplicated} refused={refused}"
     )
 
 
@@ -349,7 +427,8 @@ def main():
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--paced-seconds", type=int, default=20)
+    parser.add_argument("--paced-seconds", type=int, default=10)
+    parser.add_argument("--paced-rate", type=int, default=PACED_RATE)
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
     database = f"bas_bench_webhook_{os.getpid()}"
