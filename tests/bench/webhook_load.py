@@ -1,7 +1,8 @@
 """Benchmark: the webhook receiver under load, against Odoo with workers.
 
     .venv/bin/python tests/bench/webhook_load.py [--events 10000]
-        [--concurrency 8] [--workers 2] [--paced-seconds 10] [--keep-db]
+        [--concurrency 8] [--workers 2] [--paced-rate 100] [--paced-seconds 10]
+        [--keep-db]
 
 A scratch database (``bas_bench_webhook_<pid>``, a clone of the project's
 template) gets ``bank_api_sync_webhook`` and a connection receiving webhooks
