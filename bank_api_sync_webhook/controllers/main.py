@@ -40,8 +40,11 @@ class BankApiWebhookController(http.Controller):
             return self._refuse(413, "body too large", connection)
         try:
             # The route's max_content_length bounds the read itself, also
-            # for a body sent without a Content-Length (chunked).
-            body = request.httprequest.get_data(cache=False)
+            # for a body sent without a Content-Length (chunked). Cached: when
+            # a concurrent copy of the same delivery makes PostgreSQL abort
+            # this transaction, Odoo runs the route again on the same request,
+            # and an uncached body would then be empty (a false 401).
+            body = request.httprequest.get_data(cache=True)
         except RequestEntityTooLarge:
             body = None
         if body is None or len(body) > MAX_BODY_BYTES:
