@@ -15,12 +15,8 @@ from odoo import api, models
 from odoo.exceptions import UserError
 
 from odoo.addons.bank_api_sync.core.errors import BankResponseError
-from odoo.addons.bank_api_sync.core.model import BOOKED, Balance, Transaction
+from odoo.addons.bank_api_sync.core.model import BOOKED, Transaction
 from odoo.addons.bank_api_sync.models.core_texts import in_user_language
-from odoo.addons.bank_api_sync_mt940.core.accounts import same_account
-from odoo.addons.bank_api_sync_mt940.models.bank_api_mt940_importer import (
-    statement_order,
-)
 
 from ..core import CamtError, parse_file
 from ..core.model import Transaction as CamtTransaction
@@ -168,36 +164,9 @@ class BankApiMt940Importer(models.AbstractModel):
                 statements += parse_file(document)
             except CamtError as error:
                 raise BankResponseError(f"transactions (camt): {error}") from None
-        for statement in statements:
-            if account.iban and not same_account(statement.account, account.iban):
-                raise BankResponseError(
-                    f"transactions (camt): the statement on line {statement.line} "
-                    f"is for account {statement.account}, not {account.iban}"
-                )
-        transactions = [
-            self._core_transaction(statement, transaction)
-            for statement in statements
-            for transaction in statement.booked_transactions
-        ]
-        balances = []
-        booked = [item for item in statements if not item.is_interim]
-        if booked:
-            last = max(booked, key=statement_order)
-            balances.append(
-                Balance(
-                    "closingBooked",
-                    last.closing_balance.amount,
-                    last.currency,
-                    last.closing_date,
-                )
-            )
-            if last.available_balance is not None:
-                balances.append(
-                    Balance(
-                        "interimAvailable",
-                        last.available_balance.amount,
-                        last.currency,
-                        last.available_balance.date,
-                    )
-                )
-        return transactions, balances
+        return self._api_statement_results(
+            account,
+            statements,
+            "camt",
+            lambda statement: statement.booked_transactions,
+        )

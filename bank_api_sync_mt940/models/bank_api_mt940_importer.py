@@ -714,16 +714,28 @@ class BankApiMt940Importer(models.AbstractModel):
                 account.id,
                 warning,
             )
+        return self._api_statement_results(
+            account, statements, "MT940", lambda statement: statement.transactions
+        )
+
+    @api.model
+    def _api_statement_results(self, account, statements, format_name, movements):
+        """([core Transaction], [core Balance]) of parsed ``statements`` a bank
+        API sent for ``account``, whatever their format: each must be of the
+        account's IBAN; ``movements(statement)`` gives the statement's
+        transactions to import; the balances are those of the last statement
+        that is not an interim report."""
         for statement in statements:
             if account.iban and not same_account(statement.account, account.iban):
                 raise BankResponseError(
-                    f"transactions (MT940): the statement on line {statement.line} "
-                    f"is for account {statement.account}, not {account.iban}"
+                    f"transactions ({format_name}): the statement on line "
+                    f"{statement.line} is for account {statement.account}, "
+                    f"not {account.iban}"
                 )
         transactions = [
             self._core_transaction(statement, transaction)
             for statement in statements
-            for transaction in statement.transactions
+            for transaction in movements(statement)
         ]
         balances = []
         statements = [item for item in statements if not item.is_interim]

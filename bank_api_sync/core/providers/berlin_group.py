@@ -655,34 +655,9 @@ class BerlinGroupClient(BankClient):
         BankResponseError.
         """
         parts = []
-        for window_from, window_to in self.windows(date_from, date_to):
-            response = self._call(
-                "GET",
-                self._transactions_path(account),
-                endpoint="transactions",
-                params={
-                    "dateFrom": window_from.isoformat(),
-                    "dateTo": window_to.isoformat(),
-                    "bookingStatus": BOOKED,
-                },
-                headers={"Accept": "text/plain"},
-            )
-            content_type = next(
-                (
-                    value
-                    for name, value in response.headers.items()
-                    if name.lower() == "content-type"
-                ),
-                "",
-            )
-            if not content_type.lower().startswith("text/"):
-                raise BankResponseError(
-                    f"transactions {window_from.isoformat()} to "
-                    f"{window_to.isoformat()}: the bank answered "
-                    f"{content_type or 'without a content type'} instead of MT940 "
-                    "text; does it serve MT940 (Accept: text/plain)?"
-                )
-            body = response.content
+        for body in self._booked_documents(
+            account, date_from, date_to, "text/plain", "MT940 text"
+        ):
             if parts and body.startswith(codecs.BOM_UTF8):
                 # One byte order mark, at the start of the joined file.
                 body = body[len(codecs.BOM_UTF8) :]
@@ -702,7 +677,17 @@ class BerlinGroupClient(BankClient):
         asked for ``application/xml``. An answer that is not XML raises
         BankResponseError.
         """
-        documents = []
+        return list(
+            self._booked_documents(
+                account, date_from, date_to, "application/xml", "camt.053 XML"
+            )
+        )
+
+    def _booked_documents(self, account, date_from, date_to, accept, what):
+        """The bank's answer to the booked transaction list of each chunk of
+        the window, asked for as ``accept`` (a file format rather than JSON);
+        an answer of another content type raises BankResponseError naming the
+        chunk and ``what`` was expected."""
         for window_from, window_to in self.windows(date_from, date_to):
             response = self._call(
                 "GET",
@@ -713,7 +698,7 @@ class BerlinGroupClient(BankClient):
                     "dateTo": window_to.isoformat(),
                     "bookingStatus": BOOKED,
                 },
-                headers={"Accept": "application/xml"},
+                headers={"Accept": accept},
             )
             content_type = next(
                 (
@@ -722,16 +707,21 @@ class BerlinGroupClient(BankClient):
                     if name.lower() == "content-type"
                 ),
                 "",
-            )
-            if "xml" not in content_type.lower():
+            ).lower()
+            # text/plain may come as text/x-mt940 or with a charset; XML as
+            # application/xml, text/xml or application/camt.053+xml.
+            if accept.startswith("text/"):
+                served = content_type.startswith("text/")
+            else:
+                served = "xml" in content_type
+            if not served:
                 raise BankResponseError(
                     f"transactions {window_from.isoformat()} to "
                     f"{window_to.isoformat()}: the bank answered "
                     f"{content_type or 'without a content type'} instead of "
-                    "camt.053 XML; does it serve camt (Accept: application/xml)?"
+                    f"{what}; does it serve it (Accept: {accept})?"
                 )
-            documents.append(response.content)
-        return documents
+            yield response.content
 
     @staticmethod
     def _next_href(container) -> str | None:
