@@ -3,9 +3,11 @@
 Shared by setup/run_tests.py and the life-cycle tests in tests/integration.
 """
 
+import fcntl
 import os
 import socket
 import subprocess
+import tempfile
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +23,7 @@ ADDONS = tuple(
     )
 )
 TEMPLATE_DB = "bank_api_sync_test_template"
+TEMPLATE_LOCK = Path(tempfile.gettempdir()) / f"{TEMPLATE_DB}.lock"
 
 
 def free_port():
@@ -48,17 +51,33 @@ def psql(sql, database="postgres"):
 
 def ensure_template():
     """A database with `account` installed, built once: installing `account`
-    takes about 20 s, cloning the database 0.3 s. Returns False on failure."""
+    takes about 20 s, cloning the database 0.3 s. Returns False on failure.
+
+    The template is shared by every checkout on the machine (worktrees run
+    their tests at the same time): it is built under another name and renamed
+    when complete, so nobody clones or drops a half-built one, and a lock makes
+    a second checkout wait for the build in progress."""
     query = "select state from ir_module_module where name = 'account'"
-    if psql(query, database=TEMPLATE_DB) == "installed":
-        return True
-    print(f"Building the template database {TEMPLATE_DB} (once, about 30 s)...")
-    drop_database(TEMPLATE_DB)
-    command = odoo_command(
-        TEMPLATE_DB,
-        "-i", "account", "--without-demo=all", "--stop-after-init", "--log-level=warn",
-    )  # fmt: skip
-    return subprocess.run(command, check=False).returncode == 0
+    with open(TEMPLATE_LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if psql(query, database=TEMPLATE_DB) == "installed":
+            return True
+        print(f"Building the template database {TEMPLATE_DB} (once, about 30 s)...")
+        building = f"{TEMPLATE_DB}_build_{os.getpid()}"
+        drop_database(building)
+        command = odoo_command(
+            building,
+            "-i", "account", "--without-demo=all", "--stop-after-init",
+            "--log-level=warn",
+        )  # fmt: skip
+        if subprocess.run(command, check=False).returncode:
+            drop_database(building)
+            return False
+        drop_database(TEMPLATE_DB)
+        psql(f'ALTER DATABASE "{building}" RENAME TO "{TEMPLATE_DB}"')
+        if (FILESTORE / building).exists():
+            (FILESTORE / building).rename(FILESTORE / TEMPLATE_DB)
+        return psql(query, database=TEMPLATE_DB) == "installed"
 
 
 def create_database(name):

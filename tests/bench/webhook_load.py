@@ -33,12 +33,10 @@ Ctrl+C (``--keep-db`` keeps the database).
 
 import argparse
 import base64
-import configparser
 import json
 import os
 import random
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -54,27 +52,15 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT / "setup"))
 
 import odoo_env  # noqa: E402
+import odoo_server  # noqa: E402
+from odoo_server import start_odoo, stop_odoo  # noqa: E402
 
 MODULE = "bank_api_sync_webhook"
 REPLAY_SHARE = 0.10
 PACED_RATE = 100  # requests per second
-BARE_ROUTE = "/web/health"
-START_TIMEOUT = 120  # seconds for Odoo to answer after its start
+BARE_ROUTE = odoo_server.HEALTH_ROUTE
 REQUEST_TIMEOUT = 30
 SEED = 17
-
-# Run in `odoo shell` on the scratch database: the connection under test.
-SETUP_SCRIPT = """
-import json
-connection = env["bank.api.connection"].create(
-    {"name": "Webhook bench", "provider": "berlin_group", "environment": "sandbox"}
-)
-connection.write({"webhook_enabled": True, "webhook_secret": %(secret)r})
-env.cr.commit()
-print("BENCH_SETUP " + json.dumps(
-    {"connection_id": connection.id, "token": connection.webhook_token}
-))
-"""
 
 
 def new_secret():
@@ -82,90 +68,9 @@ def new_secret():
     return "whsec_" + base64.b64encode(os.urandom(32)).decode()
 
 
-# -- the database and the server -------------------------------------------------
-
-
 def prepare_database(database, secret):
     print(f"Preparing {database} (template + {MODULE})...", flush=True)
-    odoo_env.create_database(database)
-    install = odoo_env.odoo_command(
-        database, "-i", MODULE, "--without-demo=all", "--stop-after-init",
-        "--log-level=warn", "--no-http",
-    )  # fmt: skip
-    subprocess.run(install, check=True, cwd=REPO_ROOT)
-    shell = odoo_env.odoo_command(
-        database, "--log-level=warn", "--no-http", subcommand="shell"
-    )
-    done = subprocess.run(
-        shell,
-        input=SETUP_SCRIPT % {"secret": secret},
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=REPO_ROOT,
-    )
-    for line in done.stdout.splitlines():
-        if line.startswith("BENCH_SETUP "):
-            return json.loads(line.removeprefix("BENCH_SETUP "))
-    sys.stderr.write(done.stderr[-4000:])
-    raise SystemExit("could not create the connection (odoo shell failed)")
-
-
-def odoo_bin():
-    parser = configparser.ConfigParser()
-    parser.read(odoo_env.ODOO_CONF)
-    for path in parser["options"]["addons_path"].split(","):
-        candidate = Path(path.strip()).parent.parent / "odoo-bin"
-        if candidate.is_file():
-            return candidate
-    raise SystemExit(f"no odoo-bin beside the addons path of {odoo_env.ODOO_CONF}")
-
-
-def start_odoo(database, workers):
-    """odoo-bin with workers in its own process group; its base URL."""
-    command = odoo_env.odoo_command(
-        database,
-        f"--workers={workers}",
-        "--max-cron-threads=0",
-        f"--gevent-port={odoo_env.free_port()}",
-        f"--db-filter=^{database}$",
-        "--log-level=warn",
-    )
-    # The master spawns the gevent process as `python sys.argv[0] gevent`:
-    # with `-m odoo` that is odoo/__main__.py, which cannot start alone and
-    # would be respawned in a loop. odoo-bin can.
-    command[1:3] = [str(odoo_bin())]
-    port = command[command.index("--http-port") + 1]
-    log = open(REPO_ROOT / "var" / f"{database}.log", "w")  # noqa: SIM115
-    process = subprocess.Popen(
-        command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )  # fmt: skip
-    process.log_file = log
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"Odoo stopped at start; see {log.name}")
-        try:
-            if requests.get(base_url + BARE_ROUTE, timeout=2).status_code == 200:
-                return process, base_url
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"Odoo did not answer in {START_TIMEOUT} s; see {log.name}")
-
-
-def stop_odoo(process):
-    if process is None or process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)  # the master, its workers, gevent
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    process.log_file.close()
+    return odoo_server.prepare_webhook_database(database, secret, name="Webhook bench")
 
 
 # -- the client -------------------------------------------------------------------
