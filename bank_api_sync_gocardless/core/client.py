@@ -92,7 +92,9 @@ def _header_number(headers, *names) -> int | None:
     wanted = [name.upper().replace("-", "_").removeprefix("HTTP_") for name in names]
     found = {}
     for key, value in (headers or {}).items():
-        found.setdefault(str(key).upper().replace("-", "_").removeprefix("HTTP_"), value)
+        found.setdefault(
+            str(key).upper().replace("-", "_").removeprefix("HTTP_"), value
+        )
     for name in wanted:
         value = str(found.get(name) or "").strip()
         if value.isdigit() and int(value) <= MAX_HEADER_NUMBER:
@@ -183,12 +185,13 @@ class GoCardlessClient(base.BankClient):
     def authenticate(self):
         """A new access token: from the refresh token when there is one (a
         refused refresh token falls back to the secrets), else the secrets."""
-        if self.tokens.refresh_token:
-            try:
-                return self._refresh_token()
-            except errors.AuthenticationError:
-                pass  # the refresh token expired (a month): start again
-        return self._new_token()
+        if not self.tokens.refresh_token:
+            return self._new_token()
+        try:
+            return self._refresh_token()
+        except errors.AuthenticationError:
+            # The refresh token expired (a month): the secrets start again.
+            return self._new_token()
 
     def _new_token(self):
         if not self.settings.client_id or not self.settings.client_secret:

@@ -107,7 +107,7 @@ class GoCardlessSandbox:
         self._server = None
         self.url = None
 
-    # -- the ledger ----------------------------------------------------------------
+    # -- the ledger ------------------------------------------------------------
 
     def add_account(self, key, iban, **values) -> SandboxAccount:
         account = SandboxAccount(key, iban, **values)
@@ -162,7 +162,7 @@ class GoCardlessSandbox:
                 )
                 agreement["accepted"] = accepted.isoformat()
 
-    # -- serving -----------------------------------------------------------------------
+    # -- serving ---------------------------------------------------------------
 
     def start(self):
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
@@ -221,7 +221,11 @@ class GoCardlessSandbox:
             country = (query.get("country") or "").upper()
             return (
                 200,
-                [i for i in self.institutions if not country or country in i["countries"]],
+                [
+                    i
+                    for i in self.institutions
+                    if not country or country in i["countries"]
+                ],
                 {},
             )
         if parts[:2] == ["agreements", "enduser"]:
@@ -239,7 +243,7 @@ class GoCardlessSandbox:
             return self._account(parts[1], parts[2], query)
         return _error(404, "Not found", f"No such endpoint: {method} {path}")
 
-    # -- tokens --------------------------------------------------------------------------
+    # -- tokens ----------------------------------------------------------------
 
     def _issue(self, table, seconds):
         token = secrets.token_urlsafe(24)
@@ -288,7 +292,7 @@ class GoCardlessSandbox:
             return "Token is invalid or expired"
         return None
 
-    # -- agreements and requisitions -----------------------------------------------------
+    # -- agreements and requisitions -------------------------------------------
 
     def _institution(self, institution_id):
         return next((i for i in self.institutions if i["id"] == institution_id), None)
@@ -297,8 +301,9 @@ class GoCardlessSandbox:
         institution = self._institution(body.get("institution_id"))
         if institution is None:
             return _field_error(
-                "institution_id", "Unknown Institution ID", "Get institution IDs "
-                "from /institutions/?country={COUNTRY_CODE}"
+                "institution_id",
+                "Unknown Institution ID",
+                "Get institution IDs " "from /institutions/?country={COUNTRY_CODE}",
             )
         history = body.get("max_historical_days", 90)
         access = body.get("access_valid_for_days", 90)
@@ -369,7 +374,9 @@ class GoCardlessSandbox:
     def _link_page(self, requisition_id, query):
         requisition = self.requisitions.get(requisition_id)
         if requisition is None or requisition["status"] != "CR":
-            return _error(404, "Not found", "No such requisition waiting for the customer.")
+            return _error(
+                404, "Not found", "No such requisition waiting for the customer."
+            )
         answer = {"ref": requisition["reference"]}
         if query.get("decision") == "approve":
             number = sum(1 for r in self.requisitions.values() if r["_accounts"]) + 1
@@ -390,7 +397,9 @@ class GoCardlessSandbox:
         if not agreement["accepted"]:
             return False
         accepted = datetime.fromisoformat(agreement["accepted"])
-        return accepted + timedelta(days=agreement["access_valid_for_days"]) < self.now()
+        return (
+            accepted + timedelta(days=agreement["access_valid_for_days"]) < self.now()
+        )
 
     def _requisition(self, method, requisition_id):
         requisition = self.requisitions.get(requisition_id)
@@ -405,7 +414,7 @@ class GoCardlessSandbox:
             requisition["status"] = "EX"
         return 200, _public(requisition), {}
 
-    # -- accounts --------------------------------------------------------------------------
+    # -- accounts --------------------------------------------------------------
 
     def _account(self, account_id, what, query):
         requisition = next(

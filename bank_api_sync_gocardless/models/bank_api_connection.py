@@ -242,8 +242,7 @@ class BankApiConnection(models.Model):
                 values.update(
                     {
                         "gocardless_account_limit": limits.account_limit,
-                        "gocardless_account_remaining": limits.account_remaining
-                        or 0,
+                        "gocardless_account_remaining": limits.account_remaining or 0,
                         "gocardless_account_reset_at": naive(limits.account_reset_at),
                     }
                 )

@@ -233,6 +233,6 @@ def test_a_foreign_link_is_never_followed(bank, clock):
 )
 def test_the_wait_of_a_429_comes_from_its_headers(headers, seconds):
     now = datetime(2026, 11, 18, tzinfo=timezone.utc)
-    assert gc.rate_limit_wait(requests.structures.CaseInsensitiveDict(headers), now) == (
-        seconds
-    )
+    assert gc.rate_limit_wait(
+        requests.structures.CaseInsensitiveDict(headers), now
+    ) == (seconds)
