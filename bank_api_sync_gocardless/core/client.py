@@ -13,8 +13,9 @@ days of history, the days of access, the scopes) and ``POST
 give the bank's page (``link``); the customer approves there and comes back
 to the return address, then ``GET /api/v2/requisitions/{id}/`` tells the
 status (``LN``: linked) and the accounts. The requisition's id is the
-connection's consent id. An expired agreement or requisition (HTTP 409 or
-428, status ``EX``) is a ``ConsentError``: a new requisition through the same
+connection's consent id. An ended access (HTTP 401 ``AccessExpiredError``
+or ``AccountInactiveError``, 409 a suspended account, 428, a requisition's
+status ``EX``) is a ``ConsentError``: a new requisition through the same
 round trip renews the access. ``GET /api/v2/institutions/?country=PL`` lists
 the banks with the history and access days each allows (the bank picker).
 
@@ -28,6 +29,7 @@ headers give (``RateLimited.retry_at``), not a guess.
 Registered as provider ``gocardless``.
 """
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -55,7 +57,9 @@ REQUISITION_STATUSES = {
     "ID": "received",
     "IA": "received",
 }
-# HTTP statuses that mean the agreement or requisition is over.
+# HTTP statuses that mean the agreement or requisition is over (a suspended
+# account, an expired agreement); a 401 that is not about the token, too
+# (AccessExpiredError, AccountInactiveError).
 CONSENT_STATUSES = {409: "expired", 428: "expired"}
 # The largest number a rate-limit header is believed to carry.
 MAX_HEADER_NUMBER = 10**9
@@ -146,6 +150,14 @@ def rate_limit_wait(headers, now: datetime) -> float | None:
     if reset is not None and remaining in (0, None):
         return float(reset)
     return float(account_reset) if account_reset is not None else None
+
+
+def _about_token(text: str) -> bool:
+    """Whether a 401's text is about our token or secrets (not the bank's
+    access): "Invalid token", "Token is invalid or expired", "Authentication
+    credentials were not provided", "Authentication failed"."""
+    text = (text or "").lower()
+    return not text or "token" in text or "authentication" in text
 
 
 def _days(value) -> int | None:
@@ -241,7 +253,12 @@ class GoCardlessClient(base.BankClient):
         return {**signed, "Authorization": f"Bearer {self.tokens.access_token}"}
 
     def _token_refused(self, response) -> bool:
-        return response.endpoint != "token"
+        """A 401 about the token (renewing it helps); GoCardless answers an
+        account's ended access with 401 too (AccessExpiredError), which a
+        new token does not cure."""
+        return response.endpoint != "token" and _about_token(
+            self._error_of(response)[1]
+        )
 
     # -- requests and errors ---------------------------------------------------
 
@@ -309,6 +326,13 @@ class GoCardlessClient(base.BankClient):
                 f"{detail}: GoCardless ended the access to the bank{said}; renew "
                 "it (Renew Consent) to approve a new agreement at the bank.",
                 status=CONSENT_STATUSES[status],
+            )
+        if status == 401 and not _about_token(said):
+            return errors.ConsentError(
+                f"{detail}: GoCardless no longer reaches the account{said}; the "
+                "access expired or was revoked at the bank: renew it (Renew "
+                "Consent) to approve a new agreement.",
+                status="expired",
             )
         if status == 401:
             return errors.AuthenticationError(
@@ -437,7 +461,11 @@ class GoCardlessClient(base.BankClient):
     def complete_authorization(self, params: dict):
         """Back from the bank's page: the requisition tells how it went (a
         customer who refused comes back with ``error``)."""
-        return self.get_consent()
+        consent = self.get_consent()
+        if consent.status != "valid" and params.get("error"):
+            # Refused or cancelled at the bank: the requisition may not say yet.
+            return dataclasses.replace(consent, status="rejected")
+        return consent
 
     def _read_requisition(self) -> dict:
         body = helpers.as_dict(

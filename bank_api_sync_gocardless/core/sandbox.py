@@ -8,7 +8,8 @@ access and refresh tokens with their lifetimes), ``institutions/?country=``,
 ``redirect`` with ``ref``), ``accounts/{id}/details|balances|transactions/``
 (``transactions.booked`` and ``.pending``). Its errors carry ``summary``,
 ``detail`` and ``status_code``: 401 for an unknown or expired token, 428 for
-an account whose agreement has expired (the requisition then reads ``EX``),
+an account whose agreement has expired (``AccessExpiredError``; the
+requisition then reads ``EX``), 409 for a suspended account,
 400 for a date range beyond the agreement's history, and 429 once an
 account's successful accesses of the day (``account_success_per_day``, the
 banks' PSD2 limit) are used up. Every answer carries the rate-limit headers
@@ -99,6 +100,7 @@ class GoCardlessSandbox:
         self.refresh_tokens = {}  # token -> expires at
         self.agreements = {}  # id -> agreement object
         self.requisitions = {}  # id -> requisition object (+ "_accounts")
+        self.suspended = {}  # account id -> True: GoCardless suspended it
         self.successes = {}  # (account id, scope, day) -> successful accesses
         self.minute_calls = {}  # minute -> calls
         self.request_log = []  # (method, path, status)
@@ -427,11 +429,19 @@ class GoCardlessSandbox:
         if requisition["status"] == "EX" or self._agreement_over(agreement):
             requisition["status"] = "EX"
             return _error(
-                428,
-                f"End User Agreement (EUA) {agreement['id']} has expired",
-                f"EUA was valid for {agreement['access_valid_for_days']} days and "
-                "has expired. The user must connect the account again with a new "
-                "requisition.",
+                401,
+                "Access has expired or it has been revoked",
+                f"End User Agreement (EUA) {agreement['id']} was valid for "
+                f"{agreement['access_valid_for_days']} days and has expired; "
+                "reconnect the account with a new requisition.",
+                type="AccessExpiredError",
+            )
+        if self.suspended.get(account_id):
+            return _error(
+                409,
+                "Account suspended",
+                "This account or its requisition was suspended due to numerous "
+                "errors that occurred while accessing it.",
             )
         if requisition["status"] != "LN":
             return _error(
@@ -562,8 +572,9 @@ def _amount(transaction):
     return Decimal(transaction["transactionAmount"]["amount"])
 
 
-def _error(status, summary, detail):
-    return status, {"summary": summary, "detail": detail, "status_code": status}, {}
+def _error(status, summary, detail, **more):
+    body = {"summary": summary, "detail": detail, "status_code": status, **more}
+    return status, body, {}
 
 
 def _field_error(name, summary, detail):

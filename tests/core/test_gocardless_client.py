@@ -194,7 +194,18 @@ def test_an_expired_agreement_asks_for_renewal(bank, clock):
         list(client.iter_transactions(account, today, today))
     assert ended.value.status == "expired"
     assert "Renew Consent" in str(ended.value)
+    # An ended access is no token problem: no token is bought to retry it.
+    assert not [line for line in bank.request_log if "/token/" in line[1]][1:]
     assert client.get_consent().status == "expired"
+
+
+def test_a_suspended_account_asks_for_a_new_requisition(bank, clock):
+    client = make_client(bank, clock)
+    connect(client)
+    (account,) = client.list_accounts()
+    bank.suspended[account.resource_id] = True
+    with pytest.raises(errors.ConsentError, match="Account suspended"):
+        client.get_balances(account)
 
 
 def test_history_beyond_the_agreement_is_a_period_error(bank, clock):
