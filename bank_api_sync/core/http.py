@@ -12,7 +12,8 @@ every call:
 * the ``CallBudget`` (daily quota of unattended calls, minimum interval);
 * an explicit timeout, and retries with exponential backoff and jitter on
   timeouts, connection errors and HTTP 500/502/503/504;
-* ``Retry-After`` on 429 and 503: honoured by waiting when it is at most
+* ``Retry-After`` on 429 and 503 (or the wait a bank's own headers give,
+  ``retry_after_of``): honoured by waiting when it is at most
   ``retry_after_cap`` seconds, otherwise ``RateLimited`` (429) or
   ``MaintenanceWindow`` (503) with ``retry_at``; a 429 that outlives the
   retries without saying when gives ``retry_at`` = now + ``RATE_LIMIT_PAUSE``
@@ -96,6 +97,11 @@ def parse_retry_after(value, now: datetime) -> float | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return max(0.0, (moment - now).total_seconds())
+
+
+def retry_after_header(headers, now: datetime) -> float | None:
+    """Seconds to wait that an answer's Retry-After header asks for."""
+    return parse_retry_after(headers.get("Retry-After"), now)
 
 
 @dataclass
@@ -211,8 +217,13 @@ class BankHttp:
         logger=None,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         request_deadline: float = REQUEST_DEADLINE,
+        retry_after_of=None,
     ):
         self.settings = settings
+        # callable(headers, now) -> seconds to wait or None: how long a 429 or
+        # 503 asks us to wait. Retry-After by default; a bank that says it in
+        # headers of its own (a rate-limit reset) gives its reading here.
+        self.retry_after_of = retry_after_of or retry_after_header
         self.budget = budget
         self.calls = calls if calls is not None else []
         self.session = session or self._new_session(settings)
@@ -367,7 +378,7 @@ class BankHttp:
                 return response
 
             now = self._now()
-            retry_after = parse_retry_after(answer.headers.get("Retry-After"), now)
+            retry_after = self.retry_after_of(answer.headers, now)
             code, text = response.error()
             summary = f"{endpoint}: {method} {path} answered HTTP {status}" + (
                 f" {code}" if code else ""

@@ -120,6 +120,24 @@ def test_a_429_without_retry_after_still_says_when_to_come_back(bank, clock, sle
     assert timedelta(minutes=1) <= RATE_LIMIT_PAUSE
 
 
+def test_a_banks_own_reading_of_the_wait_replaces_retry_after(bank, clock, sleeps):
+    # A bank that tells the wait in headers of its own (a rate-limit reset):
+    # the client gives BankHttp its reading; the 429 then waits for it.
+    http = make_http(bank, clock, sleeps, max_retries=2)
+    readings = []
+
+    def reading(headers, now):
+        readings.append(headers.get("Retry-After"))
+        return 7200.0
+
+    http.retry_after_of = reading
+    bank.set_fault("http_429", times=3, retry_after=None)
+    with pytest.raises(RateLimited) as caught:
+        token_call(http, bank)
+    assert caught.value.retry_at == clock() + timedelta(hours=2)
+    assert readings == [None] and sleeps == []  # asked once, not retried
+
+
 def test_configured_maintenance_windows_are_checked_before_calling(bank, clock, sleeps):
     budget = CallBudget(daily_limit=10, clock=clock)
     # The clock says Wednesday 10:00 UTC.
