@@ -28,7 +28,11 @@ every call:
   response size"), and a request whose answer takes longer than
   ``request_deadline`` seconds in all (a bank trickling its body byte by byte
   stays under every read's timeout) is cut (``BankUnavailable``, "limit: total
-  time per request").
+  time per request");
+* an optional ``recorder``: a callable given an ``Exchange`` (the request as
+  it left, the answer as it came) after every answer; the conformance tests
+  validate these against the published specifications. It sees the secrets
+  the request carries: a test and diagnostics hook, never one that logs.
 
 Other 4xx answers are returned to the provider client, which knows its
 bank's error codes. ``BankResponse.json()`` raises ``BankResponseError``
@@ -156,6 +160,20 @@ class BankResponse:
         return _str_or_none(code), str(text)
 
 
+@dataclass(frozen=True)
+class Exchange:
+    """One request as it was sent and the answer to it (``recorder``)."""
+
+    method: str
+    url: str  # with the query string, as sent
+    request_headers: dict
+    request_body: bytes | None
+    status: int
+    response_headers: dict
+    response_body: bytes
+    endpoint: str
+
+
 def origin(url: str) -> tuple[str, str, int | None]:
     """(scheme, host, port) of a URL, the default port made explicit."""
     parts = urlsplit(url or "")
@@ -211,6 +229,7 @@ class BankHttp:
         logger=None,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         request_deadline: float = REQUEST_DEADLINE,
+        recorder=None,
     ):
         self.settings = settings
         self.budget = budget
@@ -225,6 +244,7 @@ class BankHttp:
         self.logger = logger or _logger
         self.max_response_bytes = max_response_bytes
         self.request_deadline = request_deadline
+        self.recorder = recorder
         tokens = getattr(settings, "tokens", None)
         self.redact = Redactor(
             [
@@ -355,6 +375,8 @@ class BankHttp:
                 endpoint=endpoint,
                 request_id=request_id,
             )
+            if self.recorder is not None:
+                self._record_exchange(answer, response)
             self.logger.debug(
                 self.redact(
                     f"bank call {method} {path} [{endpoint}] -> {status} "
@@ -396,6 +418,22 @@ class BankHttp:
             if status == 429:
                 raise RateLimited(message, retry_at=retry_at)
             raise BankUnavailable(message, retry_at=retry_at)
+
+    def _record_exchange(self, answer, response):
+        sent = answer.request
+        body = sent.body
+        self.recorder(
+            Exchange(
+                method=sent.method,
+                url=sent.url,
+                request_headers=dict(sent.headers),
+                request_body=body.encode() if isinstance(body, str) else body,
+                status=response.status,
+                response_headers=dict(response.headers),
+                response_body=response.content,
+                endpoint=response.endpoint,
+            )
+        )
 
     def _read_body(self, answer, endpoint, method, path, started) -> bytes:
         """The answer's body, within ``max_response_bytes`` and what is left
