@@ -13,18 +13,19 @@ response, the field and the rule.
 import dataclasses
 import json
 from datetime import timedelta
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import pytest
 import requests
 
+from bank_api_sync.core import pki
 from bank_api_sync.core.budget import CallBudget
 from bank_api_sync.core.errors import ConsentError, PeriodInvalid
 from bank_api_sync.core.providers import build_client
 from bank_api_sync_sandbox.core.sandbox import SandboxBank
 
 from .conformance import BERLIN_GROUP, SpecCheck, pretty
-from .sandbox_support import Clock, sandbox_settings
+from .sandbox_support import START, Clock, sandbox_settings
 
 OUTSIDE_THE_FILE = ("/oauth2/token", "/.well-known/oauth-authorization-server")
 
@@ -178,3 +179,41 @@ def test_the_check_names_the_call_the_field_and_the_rule(clock):
         assert field in problem, problem
     assert "enum" in check.check(broken["consentStatus"])[0]
     assert "type" in check.check(broken["frequencyPerDay"])[0]
+
+
+def test_oauth_sca_and_signed_requests_to_a_strict_bank_conform(clock):
+    """A bank that approves consents the OAuth way (scaOAuth) and, in strict
+    mode, wants every request signed with a QSealC (Digest, Signature,
+    TPP-Signature-Certificate): those headers and links conform too."""
+    authority = pki.issue("Sandbox Trust Service CA", is_ca=True, not_before=START)
+    seal = pki.issue("ACME TPP Seal", authority, not_before=START)
+    exchanges = []
+    with SandboxBank(
+        seed=9,
+        now=clock,
+        per_day=2,
+        auto_approve_consents=False,
+        sca_oauth=True,
+        signatures_required=True,
+        trusted_ca=authority.certificate,
+    ) as bank:
+        client = recorded_client(bank, exchanges, seal=seal)
+        consent = client.start_authorization(
+            "https://odoo.example/bank/return",
+            "s-2",
+            bank.today() + timedelta(days=30),
+            4,
+        )
+        asked = urlsplit(consent.sca_redirect)
+        answer = requests.post(
+            consent.sca_redirect,
+            data={**dict(parse_qsl(asked.query)), "decision": "approve"},
+            allow_redirects=False,
+            timeout=5,
+        )
+        params = dict(parse_qsl(urlsplit(answer.headers["Location"]).query))
+        assert client.complete_authorization(params).status == "valid"
+        assert client.list_accounts()
+        checked, problems = problems_of(bank, exchanges)
+    assert all(e.request_headers.get("Signature") for e in checked)
+    assert not problems, pretty(problems)

@@ -240,6 +240,10 @@ class BerlinGroupClient(BankClient):
     # replaces. Berlin Group defines none: each bank documents its own.
     pending_link_field = None
     _sca_oauth = None  # the scaOAuth link of the consent just created
+    # The bare redirect URI the OAuth authorisation was asked with: the code
+    # is traded with exactly that one (RFC 6749 4.1.3), not the TPP-Redirect-
+    # URI, which carries the state.
+    _oauth_redirect_uri = None
 
     # -- plumbing ------------------------------------------------------------
 
@@ -416,6 +420,7 @@ class BerlinGroupClient(BankClient):
         )
         if consent.sca_redirect or not self._sca_oauth:
             return consent
+        self._oauth_redirect_uri = redirect_uri
         return dataclasses.replace(
             consent,
             sca_redirect=with_query(
@@ -438,7 +443,8 @@ class BerlinGroupClient(BankClient):
                 {
                     "grant_type": "authorization_code",
                     "code": code,
-                    "redirect_uri": self.settings.tpp_redirect_uri,
+                    "redirect_uri": self._oauth_redirect_uri
+                    or self.settings.tpp_redirect_uri,
                 }
             )
         return super().complete_authorization(params)
