@@ -100,8 +100,12 @@ def test_a_whole_connection_and_sync_conforms(clock):
                 )
             )
             assert moved
-        client.get_mt940_statements(accounts[0], bank.today() - timedelta(5), bank.today())
-        client.get_camt_statements(accounts[0], bank.today() - timedelta(5), bank.today())
+        client.get_mt940_statements(
+            accounts[0], bank.today() - timedelta(5), bank.today()
+        )
+        client.get_camt_statements(
+            accounts[0], bank.today() - timedelta(5), bank.today()
+        )
         client.delete_consent()
         checked, problems = problems_of(bank, exchanges)
     paths = {urlsplit(e.url).path for e in checked}
