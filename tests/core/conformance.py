@@ -1,7 +1,8 @@
 """Validation of recorded bank exchanges against a published OpenAPI file
 (not a test module).
 
-``SpecCheck(spec_file, base_url)`` loads one of the files in ``specs/`` (a
+``SpecCheck(spec_file, base_url)`` loads one of the files in ``specs/`` (YAML
+or JSON; a
 Swagger 2.0 file is first put in OpenAPI 3.0 form, see ``swagger2_to_oas3``)
 with its servers replaced by ``base_url``; ``check(exchange)`` validates one
 ``core.http.Exchange`` (request and response) with openapi-core and returns
@@ -26,6 +27,11 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 SPECS = Path(__file__).parent / "specs"
 BERLIN_GROUP = "psd2-api_v1.3.11-2021-10-01v1.yaml"
 POLISHAPI = "PolishAPI-ver2_1_1.yaml"
+# PolishAPI path version -> its published file.
+POLISHAPI_FILES = {
+    "v2_1_1.1": POLISHAPI,
+    "v2_1_2.1": "ZBP-polish-api-2_1_2-swagger.json",
+}
 
 
 @functools.cache

@@ -178,10 +178,19 @@ class FakePolishApi:
 
     def delete_consent(self, request_id, headers, body):
         """deleteConsent: ``DeleteConsentRequest`` requires ``consentId``
-        (nothing else is defined); the answer is 204 without a body."""
+        (2.1.1: nothing else is defined; 2.1.2: with a ``requestHeader``
+        without token, whose requestId is X-REQUEST-ID); the answer is 204
+        without a body."""
         if not request_id or uuid.UUID(request_id).version != 1:
             return 400, {"code": "INVALID_REQUEST_ID", "message": "X-REQUEST-ID"}
-        if set(body) != {"consentId"}:
+        if self.version == "v2_1_1.1":
+            expected = {"consentId"}
+        else:
+            expected = {"consentId", "requestHeader"}
+            header = body.get("requestHeader") or {}
+            if header.get("requestId") != request_id or "token" in header:
+                return 400, {"code": "INVALID_REQUEST", "message": "requestHeader"}
+        if set(body) != expected:
             return 400, {"code": "INVALID_REQUEST", "message": sorted(body)}
         self.deleted.add(body["consentId"])
         return 204, None

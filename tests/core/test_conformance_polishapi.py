@@ -20,7 +20,9 @@ from bank_api_sync.core import pki
 from bank_api_sync.core.budget import CallBudget
 from bank_api_sync.core.providers import ConnectionSettings, build_client
 
-from .conformance import POLISHAPI, SpecCheck, pretty, without_known
+from bank_api_sync.core.providers.polishapi import VERSIONS
+
+from .conformance import POLISHAPI, POLISHAPI_FILES, SpecCheck, pretty, without_known
 from .polishapi_fake import FakePolishApi
 from .sandbox_support import START, Clock
 
@@ -49,7 +51,12 @@ def recorded_client(fake, clock, exchanges, **overrides):
     )
 
 
-def test_a_whole_connection_and_sync_conforms(clock):
+def test_every_covered_version_has_its_published_file():
+    assert set(POLISHAPI_FILES) == set(VERSIONS)
+
+
+@pytest.mark.parametrize("version", sorted(VERSIONS))
+def test_a_whole_connection_and_sync_conforms(clock, version):
     """Authorisation with a person present (authorize, the code traded for
     tokens), then an unattended sync (accounts, done and pending transactions,
     holds, over several pages), a token refresh and the consent's end, every
@@ -57,12 +64,13 @@ def test_a_whole_connection_and_sync_conforms(clock):
     authority = pki.issue("Sandbox Trust Service CA", is_ca=True, not_before=START)
     seal = pki.issue("ACME TPP Seal", authority, not_before=START)
     exchanges = []
-    with FakePolishApi(clock) as fake:
+    with FakePolishApi(clock, version=version) as fake:
         client = recorded_client(
             fake,
             clock,
             exchanges,
             seal=seal,
+            options={"tpp_id": "PSDPL-KNF-0000001", "version": version},
             psu_ip_address="203.0.113.7",
             psu_user_agent="Mozilla/5.0 (X11; Linux x86_64)",
         )
@@ -77,13 +85,14 @@ def test_a_whole_connection_and_sync_conforms(clock):
             list(client.iter_holds(account, since, fake.today()))
         client.authenticate()  # the refresh grant
         client.delete_consent()
-        check = SpecCheck(POLISHAPI, fake.url)
+        check = SpecCheck(POLISHAPI_FILES[version], fake.url)
         problems = [problem for e in exchanges for problem in check.check(e)]
     # An overdrawn account: PolishAPI 2.1.1 requires both balances but its
     # amount pattern has no sign; the balance is sent signed, as it is.
     problems = without_known(
         problems, r"account/(availableBalance|bookingBalance): pattern — '-\d"
     )
+    assert {urlsplit(e.url).path.split("/")[1] for e in exchanges} == {version}
     operations = {urlsplit(e.url).path.rsplit("/", 1)[1] for e in exchanges}
     assert operations >= {
         "authorize",

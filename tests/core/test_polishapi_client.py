@@ -206,6 +206,16 @@ def test_the_version_is_a_setting(clock):
         assert "?" not in {operation for operation, _h, _b in fake.requests}
 
 
+@pytest.mark.parametrize("version", ["../admin", "v2/../x", "2_1_1", "v" + "1" * 30])
+def test_a_version_that_is_no_path_version_is_refused_before_any_call(
+    fake, clock, version
+):
+    client = make_client(fake, clock, options={"version": version})
+    with pytest.raises(ValueError, match="is not a path version"):
+        client.create_consent(fake.today() + timedelta(days=90), 4)
+    assert fake.requests == []
+
+
 def test_date_times_carry_their_time_zone(fake, clock):
     client, consent = authorised_client(fake, clock)
     (authorize,) = fake.bodies("authorize")
