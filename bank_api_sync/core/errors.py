@@ -54,6 +54,15 @@ class ConsentError(BankApiError):
         self.status = status
 
 
+class ConsentRefused(ConsentError):
+    """The customer refused or cancelled the consent at the bank's page (an
+    OAuth2 ``access_denied`` return): nothing was authorised, nothing is
+    wrong with the connection's settings."""
+
+    def __init__(self, message, status: str = "rejected"):
+        super().__init__(message, status)
+
+
 class PeriodInvalid(BankApiError):
     """The bank refused the date range (beyond the history it serves)."""
 

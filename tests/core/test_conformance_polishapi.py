@@ -19,7 +19,6 @@ import pytest
 from bank_api_sync.core import pki
 from bank_api_sync.core.budget import CallBudget
 from bank_api_sync.core.providers import ConnectionSettings, build_client
-
 from bank_api_sync.core.providers.polishapi import VERSIONS
 
 from .conformance import POLISHAPI, POLISHAPI_FILES, SpecCheck, pretty, without_known

@@ -13,6 +13,7 @@ from bank_api_sync.core.errors import (
     AuthenticationError,
     BankResponseError,
     ConsentError,
+    ConsentRefused,
 )
 from bank_api_sync.core.providers import ConnectionSettings, build_client
 from bank_api_sync.core.providers.polishapi import parse_item
@@ -283,8 +284,10 @@ def test_the_authorization_round_trip_ends_with_the_code(fake, clock):
     assert authorize["state"] == "s-456"
     assert authorize["redirect_uri"] == "https://odoo.example/bank/return"
     assert consent.sca_redirect.endswith("state=s-456")
-    with pytest.raises(AuthenticationError, match="access_denied"):
+    with pytest.raises(ConsentRefused, match="refused or cancelled"):
         client.complete_authorization({"error": "access_denied"})
+    with pytest.raises(AuthenticationError, match="server_error"):
+        client.complete_authorization({"error": "server_error"})
     code = next(iter(fake.codes))
     completed = client.complete_authorization({"code": code, "state": "s-456"})
     assert completed.status == "valid"
@@ -325,6 +328,7 @@ def test_a_customer_who_refuses_at_the_bank_brings_back_no_code(fake, clock):
     )
     params = dict(parse_qsl(urlsplit(login.headers["Location"]).query))
     assert params == {"error": "access_denied", "state": "s-790"}
-    with pytest.raises(AuthenticationError, match="access_denied"):
+    with pytest.raises(ConsentRefused, match="access_denied") as refused:
         client.complete_authorization(params)
+    assert refused.value.status == "rejected"
     assert not client.tokens.access_token

@@ -66,6 +66,7 @@ from ..errors import (
     BankApiError,
     BankResponseError,
     ConsentError,
+    ConsentRefused,
 )
 from ..model import BOOKED, PENDING, Account, Balance, Consent, Tokens, Transaction
 from .base import BankClient, text
@@ -386,8 +387,15 @@ class PolishApiClient(BankClient):
 
     def complete_authorization(self, params: dict) -> Consent:
         """The bank sent the customer back with an authorisation ``code``:
-        trade it for tokens, which confirm the consent."""
+        trade it for tokens, which confirm the consent. Without one: the
+        customer refused or cancelled (``error=access_denied``,
+        ``ConsentRefused``), or the bank failed (``AuthenticationError``)."""
         code = text(params.get("code"))
+        if not code and text(params.get("error")) == "access_denied":
+            raise ConsentRefused(
+                "The customer refused or cancelled the consent at the bank's "
+                "page (access_denied): nothing was authorised."
+            )
         if not code:
             raise AuthenticationError(
                 "The bank sent the customer back without an authorisation code "
