@@ -63,6 +63,12 @@ class ConsentRefused(ConsentError):
         super().__init__(message, status)
 
 
+class CertificateRefused(BankApiError):
+    """The TLS handshake with the bank failed over certificates: the bank did
+    not accept our client certificate (QWAC), or we do not trust its server
+    certificate. Retrying does not help; an administrator must act."""
+
+
 class PeriodInvalid(BankApiError):
     """The bank refused the date range (beyond the history it serves)."""
 

@@ -23,6 +23,9 @@ every call:
   ``base_url`` (a hostile ``_links.next``) is refused before anything is sent,
   and so is every redirect (3xx): ``ForeignHostRefused`` names the host and a
   warning is logged. Credentials never leave for a host the user did not set;
+* a TLS handshake that fails over certificates (the bank wants a QWAC we
+  do not present, or serves one we do not trust) is ``CertificateRefused``
+  at once, with the TLS layer's reason, never retried;
 * bounds on what comes back: a body over ``max_response_bytes`` is refused as
   soon as it is (announced or read) that large (``BankResponseError``, "limit:
   response size"), and a request whose answer takes longer than
@@ -60,6 +63,7 @@ from .errors import (
     BankApiError,
     BankResponseError,
     BankUnavailable,
+    CertificateRefused,
     ForeignHostRefused,
     MaintenanceWindow,
     RateLimited,
@@ -339,8 +343,14 @@ class BankHttp:
                     timeout=timeout,
                     allow_redirects=False,
                     stream=True,
+                    # Explicit: requests would otherwise let the environment's
+                    # REQUESTS_CA_BUNDLE replace the connection's CA bundle.
+                    verify=getattr(self.session, "verify", None),
                 )
                 content = self._read_body(answer, endpoint, method, path, started)
+            except requests.exceptions.SSLError as exc:
+                self._record(endpoint, None, started, user_present, at)
+                raise self._tls_refused(method, url, path, endpoint, exc) from None
             except (requests.Timeout, requests.ConnectionError) as exc:
                 self._record(endpoint, None, started, user_present, at)
                 what = "timed out" if isinstance(exc, requests.Timeout) else "failed"
@@ -471,6 +481,35 @@ class BankHttp:
             self.logger.warning("bank call cut: %s", message)
             raise BankUnavailable(message)
         return b"".join(chunks)
+
+    def _tls_refused(self, method, url, path, endpoint, exc):
+        """CertificateRefused for a failed TLS handshake, naming the
+        certificate and the TLS layer's reason (never retried: the same
+        certificates fail the same way)."""
+        said = str(exc)
+        # "[SSL: CODE] words" or, when the bank drops a refused handshake
+        # (TLS 1.3), "SSLEOFError(8, 'EOF occurred ...')".
+        found = re.search(r"\[SSL: [A-Z0-9_]+\][^'\")]*", said) or re.search(
+            r"(SSL\w*Error)\(\d+, '([^']{1,120})'", said
+        )
+        if found is None:
+            reason = type(exc).__name__
+        elif found.lastindex == 2:
+            reason = f"{found.group(1)}: {found.group(2)}"
+        else:
+            reason = found.group(0).strip()[:160]
+        has_qwac = getattr(self.settings, "client_certificate", None) is not None
+        message = self.redact(
+            f"{endpoint}: {method} {path}: the TLS handshake with "
+            f"{_host_label(url)} failed ({reason}): the bank did not accept our "
+            "client certificate (QWAC: "
+            + ("the connection's" if has_qwac else "none is set on the connection")
+            + "), or its server certificate is not one we trust. An "
+            "administrator checks the connection's certificates (Certificates "
+            "page) and the bank's CA."
+        )
+        self.logger.warning("bank call refused: %s", message)
+        return CertificateRefused(message)
 
     def _too_large(self, what, size):
         message = self.redact(

@@ -92,7 +92,7 @@ SIGNATURE_CODES = {
     "SIGNATURE_INVALID": "request signature",
     "CERTIFICATE_INVALID": "certificate",
     "CERTIFICATE_EXPIRED": "certificate, which has expired",
-    "CERTIFICATE_MISSING": "request, which carries no certificate",
+    "CERTIFICATE_MISSING": "request, which carries no certificate (QWAC or QSealC)",
 }
 
 
@@ -348,7 +348,8 @@ class BerlinGroupClient(BankClient):
             return AuthenticationError(
                 f"{detail}: the bank refused our {SIGNATURE_CODES[code]}{said}; an "
                 "administrator checks the connection's certificates (Certificates "
-                "page): the QSealC must be the one registered at the bank."
+                "page): the QWAC and QSealC must be the ones registered at the "
+                "bank."
             )
         if status == 401 or code in TOKEN_CODES:
             return AuthenticationError(
@@ -395,6 +396,9 @@ class BerlinGroupClient(BankClient):
         )
         if response.status != 200:
             code, said = response.error()
+            if code in SIGNATURE_CODES:
+                # A certificate or signature refused: not the id and secret.
+                self._raise_for_status(response)
             raise AuthenticationError(
                 self.http.redact(
                     f"token: the bank refused the {grant} grant (HTTP "
