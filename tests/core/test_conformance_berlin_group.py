@@ -23,6 +23,7 @@ from bank_api_sync.core.budget import CallBudget
 from bank_api_sync.core.errors import ConsentError, PeriodInvalid
 from bank_api_sync.core.providers import build_client
 from bank_api_sync_sandbox.core.sandbox import SandboxBank
+from bank_api_sync_sandbox.core.sandbox.tls import TlsSetup
 
 from .conformance import BERLIN_GROUP, SpecCheck, pretty
 from .sandbox_support import START, Clock, sandbox_settings
@@ -185,12 +186,14 @@ def test_the_check_names_the_call_the_field_and_the_rule(clock):
     assert "type" in check.check(broken["frequencyPerDay"])[0]
 
 
-def test_oauth_sca_and_signed_requests_to_a_strict_bank_conform(clock):
+def test_oauth_sca_and_signed_requests_to_a_strict_bank_conform(clock, tmp_path):
     """A bank that approves consents the OAuth way (scaOAuth) and, in strict
-    mode, wants every request signed with a QSealC (Digest, Signature,
-    TPP-Signature-Certificate): those headers and links conform too."""
+    mode, wants mutual TLS with a QWAC and every request signed with a QSealC
+    (Digest, Signature, TPP-Signature-Certificate): those headers and links
+    conform too."""
     authority = pki.issue("Sandbox Trust Service CA", is_ca=True, not_before=START)
     seal = pki.issue("ACME TPP Seal", authority, not_before=START)
+    tls = TlsSetup.generate(folder=tmp_path)
     exchanges = []
     with SandboxBank(
         seed=9,
@@ -200,8 +203,15 @@ def test_oauth_sca_and_signed_requests_to_a_strict_bank_conform(clock):
         sca_oauth=True,
         signatures_required=True,
         trusted_ca=authority.certificate,
+        tls=tls,
     ) as bank:
-        client = recorded_client(bank, exchanges, seal=seal)
+        client = recorded_client(
+            bank,
+            exchanges,
+            seal=seal,
+            client_certificate=tls.qwac,
+            ca_bundle=tls.ca_file,
+        )
         consent = client.start_authorization(
             "https://odoo.example/bank/return",
             "s-2",
@@ -214,10 +224,12 @@ def test_oauth_sca_and_signed_requests_to_a_strict_bank_conform(clock):
             data={**dict(parse_qsl(asked.query)), "decision": "approve"},
             allow_redirects=False,
             timeout=5,
+            verify=tls.ca_file,
         )
         params = dict(parse_qsl(urlsplit(answer.headers["Location"]).query))
         assert client.complete_authorization(params).status == "valid"
         assert client.list_accounts()
         checked, problems = problems_of(bank, exchanges)
     assert all(e.request_headers.get("Signature") for e in checked)
+    assert all(e.url.startswith("https://") for e in checked)
     assert not problems, pretty(problems)
