@@ -85,42 +85,51 @@ def test_the_customers_pages_stay_open_to_a_browser(bank, tls):
 
 
 def test_the_command_line_serves_strict_tls_with_the_files_it_made(tmp_path):
-    """The command the README gives: the folder gets the CA and a QWAC, and
-    a client with that QWAC is served; the same folder serves again."""
+    """The commands the README gives: the folder gets the CA, a QWAC and a
+    QSealC, and a client with that QWAC is served; the same folder serves
+    again, then with signatures required too (the QSealC signs)."""
     folder = tmp_path / "tls"
     command = [
         sys.executable,
         "-m",
         "odoo.addons.bank_api_sync_sandbox.core.sandbox",
-        "--port",
-        "0",
-        "--seed",
-        "3",
-        "--mtls",
-        str(folder),
+        *("--port", "0", "--seed", "3", "--mtls", str(folder)),
     ]
-    for _run in (1, 2):
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    for extra in ([], ["--require-signatures"]):
+        process = subprocess.Popen(
+            [*command, *extra], stdout=subprocess.PIPE, text=True
+        )
         try:
             first_line = process.stdout.readline()
             assert first_line.startswith("Sandbox bank listening on https://")
             url = first_line.split()[4]
-            printed = "".join(process.stdout.readline() for _ in range(6))
+            printed = "".join(process.stdout.readline() for _ in range(6 + len(extra)))
             assert str(folder / "qwac.pem") in printed
-            qwac = pki.Credential.from_pem((folder / "qwac.pem").read_text())
+            qwac, qseal = (
+                pki.Credential.from_pem((folder / name).read_text())
+                for name in ("qwac.pem", "qseal.pem")
+            )
             settings = {"client_certificate": qwac, "ca_bundle": str(folder / "ca.pem")}
-            bank = _Remote(url)
-            client = sandbox_client(bank, consent=False, max_retries=0, **settings)
-            client.create_consent(bank.today() + timedelta(days=30), 4)
-            assert client.list_accounts()
+            if extra:
+                assert str(folder / "qseal.pem") in printed
+                with pytest.raises(AuthenticationError, match="SIGNATURE_MISSING"):
+                    _client(url, **settings).list_accounts()
+                settings["seal"] = qseal
+            assert _client(url, **settings).list_accounts()
+            del settings["client_certificate"]
             with pytest.raises(AuthenticationError, match="CERTIFICATE_MISSING"):
-                sandbox_client(
-                    bank, consent=False, max_retries=0, ca_bundle=settings["ca_bundle"]
-                ).list_accounts()
+                _client(url, **settings).list_accounts()
         finally:
             process.terminate()
             process.wait(timeout=10)
     assert (folder / "qwac.pem").stat().st_mode & 0o077 == 0
+
+
+def _client(url, **settings):
+    bank = _Remote(url)
+    client = sandbox_client(bank, consent=False, max_retries=0, **settings)
+    client.create_consent(bank.today() + timedelta(days=30), 4)
+    return client
 
 
 class _Remote:

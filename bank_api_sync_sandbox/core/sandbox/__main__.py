@@ -56,8 +56,17 @@ def main(argv=None) -> int:
         "(QWAC) issued by the sandbox's certificate authority; its files (CA, "
         "server certificate, a QWAC to upload) are made in DIR the first time",
     )
+    parser.add_argument(
+        "--require-signatures",
+        action="store_true",
+        help="with --mtls: every /v1 request must carry a Berlin Group signature "
+        "by a QSealC of the sandbox's authority (qseal.pem in DIR)",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
+    if args.require_signatures and not args.mtls:
+        parser.error("--require-signatures needs --mtls DIR (the QSealC's authority)")
+    tls = TlsSetup.in_folder(args.mtls, args.host) if args.mtls else None
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
     bank = SandboxBank(
         seed=args.seed,
@@ -72,7 +81,9 @@ def main(argv=None) -> int:
         oauth2=not args.no_oauth2,
         auto_approve_consents=not args.approve_at_page,
         sca_oauth=args.sca_oauth,
-        tls=TlsSetup.in_folder(args.mtls, args.host) if args.mtls else None,
+        tls=tls,
+        signatures_required=args.require_signatures,
+        trusted_ca=tls.authority.certificate if tls else None,
     )
     bank.bind()  # first, so that the printed URL carries the real port (--port 0)
     accounts = ", ".join(
@@ -96,6 +107,12 @@ def main(argv=None) -> int:
             f"  CA certificate (trust it for the bank's HTTPS): {bank.tls.ca_file}\n"
             f"  QWAC for the TPP (certificate and key): "
             f"{bank.tls.ca_file.rsplit('/', 1)[0]}/qwac.pem\n"
+            + (
+                "  signed requests required: QSealC (certificate and key) "
+                f"{bank.tls.ca_file.rsplit('/', 1)[0]}/qseal.pem\n"
+                if bank.signatures_required
+                else ""
+            )
         )
     sys.stdout.flush()
     with contextlib.suppress(KeyboardInterrupt):

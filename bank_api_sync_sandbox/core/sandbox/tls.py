@@ -23,6 +23,8 @@ working across restarts:
     server.pem   the bank's server certificate and key
     qwac.pem     the TPP's QWAC, certificate and key: upload it on the
                  connection's Certificates page
+    qseal.pem    the TPP's QSealC, certificate and key, for a bank that also
+                 requires signed requests (``--require-signatures``)
 """
 
 import contextlib
@@ -44,6 +46,7 @@ class TlsSetup:
     server: object  # the bank's server certificate, issued by ``authority``
     qwac: object = field(default=None, repr=False)  # the TPP's, for tests/demo
     ca_file: str | None = None  # ``authority``'s certificate as a PEM file
+    qseal: object = field(default=None, repr=False)  # the TPP's seal
 
     @classmethod
     def generate(cls, host="127.0.0.1", folder=None, days=365) -> "TlsSetup":
@@ -53,7 +56,8 @@ class TlsSetup:
         names = sorted({host, "localhost", "127.0.0.1"} - {"", "0.0.0.0"})  # noqa: S104
         server = pki.issue(names[0], authority, server_names=names, days=days)
         qwac = pki.issue("Sandbox TPP QWAC", authority, days=days)
-        setup = cls(authority, server, qwac)
+        qseal = pki.issue("Sandbox TPP QSealC", authority, days=days)
+        setup = cls(authority, server, qwac, qseal=qseal)
         return setup.write(folder) if folder else setup
 
     @classmethod
@@ -69,10 +73,11 @@ class TlsSetup:
         server = certificates.load_credential(
             (folder / "server.pem").read_bytes(), what="sandbox server certificate"
         )
-        qwac = certificates.load_credential(
-            (folder / "qwac.pem").read_bytes(), what="sandbox QWAC"
+        qwac, qseal = (
+            certificates.load_credential((folder / name).read_bytes(), what=name)
+            for name in ("qwac.pem", "qseal.pem")
         )
-        return cls(authority, server, qwac, str(folder / "ca.pem"))
+        return cls(authority, server, qwac, str(folder / "ca.pem"), qseal)
 
     def write(self, folder) -> "TlsSetup":
         folder = Path(folder)
@@ -85,6 +90,7 @@ class TlsSetup:
                 0o600,
             ),
             "qwac.pem": (self.qwac.certificate_pem() + self.qwac.key_pem(), 0o600),
+            "qseal.pem": (self.qseal.certificate_pem() + self.qseal.key_pem(), 0o600),
         }
         for name, (content, mode) in files.items():
             path = folder / name
@@ -92,7 +98,9 @@ class TlsSetup:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(content)
             os.chmod(path, mode)
-        return TlsSetup(self.authority, self.server, self.qwac, str(folder / "ca.pem"))
+        return TlsSetup(
+            self.authority, self.server, self.qwac, str(folder / "ca.pem"), self.qseal
+        )
 
     def server_context(self) -> ssl.SSLContext:
         """The bank's side: its certificate; a client's certificate asked
