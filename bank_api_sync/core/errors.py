@@ -54,6 +54,21 @@ class ConsentError(BankApiError):
         self.status = status
 
 
+class ConsentRefused(ConsentError):
+    """The customer refused or cancelled the consent at the bank's page (an
+    OAuth2 ``access_denied`` return): nothing was authorised, nothing is
+    wrong with the connection's settings."""
+
+    def __init__(self, message, status: str = "rejected"):
+        super().__init__(message, status)
+
+
+class CertificateRefused(BankApiError):
+    """The TLS handshake with the bank failed over certificates: the bank did
+    not accept our client certificate (QWAC), or we do not trust its server
+    certificate. Retrying does not help; an administrator must act."""
+
+
 class PeriodInvalid(BankApiError):
     """The bank refused the date range (beyond the history it serves)."""
 

@@ -24,12 +24,19 @@ every call:
   ``base_url`` (a hostile ``_links.next``) is refused before anything is sent,
   and so is every redirect (3xx): ``ForeignHostRefused`` names the host and a
   warning is logged. Credentials never leave for a host the user did not set;
+* a TLS handshake that fails over certificates (the bank wants a QWAC we
+  do not present, or serves one we do not trust) is ``CertificateRefused``
+  at once, with the TLS layer's reason, never retried;
 * bounds on what comes back: a body over ``max_response_bytes`` is refused as
   soon as it is (announced or read) that large (``BankResponseError``, "limit:
   response size"), and a request whose answer takes longer than
   ``request_deadline`` seconds in all (a bank trickling its body byte by byte
   stays under every read's timeout) is cut (``BankUnavailable``, "limit: total
-  time per request").
+  time per request");
+* an optional ``recorder``: a callable given an ``Exchange`` (the request as
+  it left, the answer as it came) after every answer; the conformance tests
+  validate these against the published specifications. It sees the secrets
+  the request carries: a test and diagnostics hook, never one that logs.
 
 Other 4xx answers are returned to the provider client, which knows its
 bank's error codes. ``BankResponse.json()`` raises ``BankResponseError``
@@ -57,6 +64,7 @@ from .errors import (
     BankApiError,
     BankResponseError,
     BankUnavailable,
+    CertificateRefused,
     ForeignHostRefused,
     MaintenanceWindow,
     RateLimited,
@@ -162,6 +170,20 @@ class BankResponse:
         return _str_or_none(code), str(text)
 
 
+@dataclass(frozen=True)
+class Exchange:
+    """One request as it was sent and the answer to it (``recorder``)."""
+
+    method: str
+    url: str  # with the query string, as sent
+    request_headers: dict
+    request_body: bytes | None
+    status: int
+    response_headers: dict
+    response_body: bytes
+    endpoint: str
+
+
 def origin(url: str) -> tuple[str, str, int | None]:
     """(scheme, host, port) of a URL, the default port made explicit."""
     parts = urlsplit(url or "")
@@ -218,6 +240,7 @@ class BankHttp:
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         request_deadline: float = REQUEST_DEADLINE,
         retry_after_of=None,
+        recorder=None,
     ):
         self.settings = settings
         # callable(headers, now) -> seconds to wait or None: how long a 429 or
@@ -236,6 +259,7 @@ class BankHttp:
         self.logger = logger or _logger
         self.max_response_bytes = max_response_bytes
         self.request_deadline = request_deadline
+        self.recorder = recorder
         tokens = getattr(settings, "tokens", None)
         self.redact = Redactor(
             [
@@ -330,8 +354,14 @@ class BankHttp:
                     timeout=timeout,
                     allow_redirects=False,
                     stream=True,
+                    # Explicit: requests would otherwise let the environment's
+                    # REQUESTS_CA_BUNDLE replace the connection's CA bundle.
+                    verify=getattr(self.session, "verify", None),
                 )
                 content = self._read_body(answer, endpoint, method, path, started)
+            except requests.exceptions.SSLError as exc:
+                self._record(endpoint, None, started, user_present, at)
+                raise self._tls_refused(method, url, path, endpoint, exc) from None
             except (requests.Timeout, requests.ConnectionError) as exc:
                 self._record(endpoint, None, started, user_present, at)
                 what = "timed out" if isinstance(exc, requests.Timeout) else "failed"
@@ -366,6 +396,8 @@ class BankHttp:
                 endpoint=endpoint,
                 request_id=request_id,
             )
+            if self.recorder is not None:
+                self._record_exchange(answer, response)
             self.logger.debug(
                 self.redact(
                     f"bank call {method} {path} [{endpoint}] -> {status} "
@@ -408,6 +440,22 @@ class BankHttp:
                 raise RateLimited(message, retry_at=retry_at)
             raise BankUnavailable(message, retry_at=retry_at)
 
+    def _record_exchange(self, answer, response):
+        sent = answer.request
+        body = sent.body
+        self.recorder(
+            Exchange(
+                method=sent.method,
+                url=sent.url,
+                request_headers=dict(sent.headers),
+                request_body=body.encode() if isinstance(body, str) else body,
+                status=response.status,
+                response_headers=dict(response.headers),
+                response_body=response.content,
+                endpoint=response.endpoint,
+            )
+        )
+
     def _read_body(self, answer, endpoint, method, path, started) -> bytes:
         """The answer's body, within ``max_response_bytes`` and what is left
         of ``request_deadline`` (a watchdog cuts the connection then)."""
@@ -444,6 +492,35 @@ class BankHttp:
             self.logger.warning("bank call cut: %s", message)
             raise BankUnavailable(message)
         return b"".join(chunks)
+
+    def _tls_refused(self, method, url, path, endpoint, exc):
+        """CertificateRefused for a failed TLS handshake, naming the
+        certificate and the TLS layer's reason (never retried: the same
+        certificates fail the same way)."""
+        said = str(exc)
+        # "[SSL: CODE] words" or, when the bank drops a refused handshake
+        # (TLS 1.3), "SSLEOFError(8, 'EOF occurred ...')".
+        found = re.search(r"\[SSL: [A-Z0-9_]+\][^'\")]*", said) or re.search(
+            r"(SSL\w*Error)\(\d+, '([^']{1,120})'", said
+        )
+        if found is None:
+            reason = type(exc).__name__
+        elif found.lastindex == 2:
+            reason = f"{found.group(1)}: {found.group(2)}"
+        else:
+            reason = found.group(0).strip()[:160]
+        has_qwac = getattr(self.settings, "client_certificate", None) is not None
+        message = self.redact(
+            f"{endpoint}: {method} {path}: the TLS handshake with "
+            f"{_host_label(url)} failed ({reason}): the bank did not accept our "
+            "client certificate (QWAC: "
+            + ("the connection's" if has_qwac else "none is set on the connection")
+            + "), or its server certificate is not one we trust. An "
+            "administrator checks the connection's certificates (Certificates "
+            "page) and the bank's CA."
+        )
+        self.logger.warning("bank call refused: %s", message)
+        return CertificateRefused(message)
 
     def _too_large(self, what, size):
         message = self.redact(

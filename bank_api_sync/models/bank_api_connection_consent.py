@@ -47,19 +47,15 @@ class BankApiConnection(models.Model):
         try:
             consent = client.complete_authorization(params)
             accounts = client.list_accounts() if consent.status == "valid" else []
+        except core_errors.ConsentRefused:
+            self._save_client_state(client)
+            return self._consent_refused_at_bank("rejected")
         except core_errors.BankApiError as error:
             self._save_client_state(client)
             return self._authorization_failed(self._describe_error(error))
         self._save_client_state(client)
         if consent.status != "valid":
-            return self._authorization_failed(
-                self.env._(
-                    "The bank did not give the consent (status: %(status)s): it "
-                    "was refused or cancelled at the bank's page. Click Connect "
-                    "to try again.",
-                    status=consent.status,
-                )
-            )
+            return self._consent_refused_at_bank(consent.status)
         renewal = bool(self.consent_id)  # a current consent is being replaced
         self._store_consent(consent)
         self._sync_accounts(accounts)
@@ -74,6 +70,28 @@ class BankApiConnection(models.Model):
             )
         )
         return True
+
+    def _consent_refused_at_bank(self, status):
+        """The customer refused or cancelled at the bank's page (PolishAPI's
+        ``access_denied``, a Berlin Group consent left rejected): said as
+        such on the connection and recorded as a security event (a person's
+        choice, not an attack: it does not count towards blocking)."""
+        message = self.env._(
+            "The customer refused or cancelled the consent at the bank's page "
+            "(the bank's status: %(status)s); nothing was authorised and the "
+            "connection is as it was. Click Connect to try again.",
+            status=status,
+        )
+        self.env["bank.api.security.event"]._record_security_event(
+            "consent_refused",
+            self,
+            self.env._(
+                "%(connection)s: the customer refused or cancelled the consent "
+                "at the bank.",
+                connection=self.name,
+            ),
+        )
+        return self._authorization_failed(message)
 
     def _authorization_failed(self, message):
         self.write({"state_message": message})

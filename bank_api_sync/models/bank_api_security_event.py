@@ -49,6 +49,7 @@ class BankApiSecurityEvent(models.Model):
             ("consent_granted", "Consent Granted"),
             ("consent_renewed", "Consent Renewed"),
             ("consent_revoked", "Consent Revoked"),
+            ("consent_refused", "Consent Refused at the Bank"),
             ("access_denied", "Access Denied"),
             ("cross_company", "Cross-Company Attempt"),
             ("webhook_refused", "Webhook Refused"),

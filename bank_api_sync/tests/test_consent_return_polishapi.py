@@ -113,5 +113,13 @@ class TestConsentReturnPolishApi(HttpCase, BankApiSyncCase):
         self.connection.invalidate_recordset()
         self.assertEqual(self.connection.state, "draft")
         self.assertNotIn("token", self.bank.asked)
-        self.assertIn("access_denied", self.connection.state_message)
+        message = self.connection.state_message
+        self.assertIn("refused or cancelled the consent at the bank", message)
+        self.assertNotIn("client ID", message)  # not a credentials problem
         self.assertFalse(self.connection.sudo().refresh_token_encrypted)
+        event = self.env["bank.api.security.event"].search(
+            [("connection_id", "=", self.connection.id)], limit=1
+        )
+        self.assertEqual(event.event_type, "consent_refused")
+        self.assertFalse(event.refused)  # the customer's choice, not an attack
+        self.assertIn("refused or cancelled", event.description)

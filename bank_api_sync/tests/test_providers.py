@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from ..core.providers import BerlinGroupClient, PolishApiClient
@@ -53,9 +53,16 @@ class TestProviders(BankApiSyncCase):
             "/v2_1_1.1/accounts/v2_1_1.1/getAccounts",
         )
         self.assertEqual(client.option("tpp_id"), "PSDPL-KNF-0000001")
-        self.connection.polishapi_version = "v3_0"
+        self.connection.polishapi_version = "v2_1_2.1"
+        client = self.connection._build_client()
+        self.assertEqual(client.path("auth", "token"), "/v2_1_2.1/auth/v2_1_2.1/token")
+        self.connection.write(
+            {"polishapi_version": "other", "polishapi_version_other": "v3_0"}
+        )
         client = self.connection._build_client()
         self.assertEqual(client.path("auth", "token"), "/v3_0/auth/v3_0/token")
+        with self.assertRaisesRegex(ValidationError, "is not one"):
+            self.connection.polishapi_version_other = "../admin"
 
     def test_the_bank_sends_the_customer_back_to_the_return_route(self):
         self.connection.base_url = "https://api.bank.example/psd2"

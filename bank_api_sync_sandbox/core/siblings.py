@@ -22,6 +22,8 @@ def core_module(addon: str, name: str):
 
 
 berlin_group = core_module("bank_api_sync", "providers.berlin_group")
+certificates = core_module("bank_api_sync", "certificates")
+pki = core_module("bank_api_sync", "pki")
 maintenance = core_module("bank_api_sync", "maintenance")
 model = core_module("bank_api_sync", "model")
 redaction = core_module("bank_api_sync", "redaction")

@@ -9,13 +9,20 @@ bearer token of the Authorization header is the one in
 ``requestHeader.token``, and the fields the specification requires of the
 requests it serves. Its data come from the sandbox ledger: booked and pending
 movements, and a hold (``HoldInfo``) for each pending debit.
+
+Its answers conform to that file too (tests/core/test_conformance_polishapi.py):
+date-times carry their UTC offset (the bank's local time, +01:00), names are
+cut into lines of at most 35 characters (``NameAddress``). One known
+exception: an overdrawn account's balance is sent with its minus sign, which
+the file's unsigned amount pattern cannot express (the balances are required).
 """
 
 import json
 import secrets
+import textwrap
 import threading
 import uuid
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -30,6 +37,14 @@ REQUIRED = {
     "getTransactionsPending": ("accountNumber",),
     "getHolds": ("accountNumber",),
 }
+
+
+BANK_TIME = "+01:00"  # the bank's local time (Poland, winter)
+
+
+def name_lines(name):
+    """``NameAddress.value``: the name in lines of at most 35 characters."""
+    return {"value": textwrap.wrap(name, 35)[:4]}
 
 
 class FakePolishApi:
@@ -86,7 +101,12 @@ class FakePolishApi:
         header = body.get("requestHeader") or {}
         if request_id != header.get("requestId") or uuid.UUID(request_id).version != 1:
             return 400, {"code": "INVALID_REQUEST_ID", "message": "requestId"}
-        response_header = {"requestId": request_id, "sendDate": "2026-11-18T10:00:00"}
+        response_header = {
+            "requestId": request_id,
+            "sendDate": self.clock()
+            .astimezone(timezone.utc)
+            .isoformat(timespec="milliseconds"),
+        }
         if operation in ("authorize", "token"):
             return self.authorisation(operation, body, response_header)
         token = (headers.get("Authorization") or "").removeprefix("Bearer ")
@@ -150,17 +170,27 @@ class FakePolishApi:
             "scope": "ais",
             "scope_details": {
                 "consentId": consent_id,
-                "scopeTimeLimit": f"{self.today() + timedelta(days=90)}T23:59:59",
+                "scopeTimeLimit": f"{self.today() + timedelta(days=90)}T23:59:59"
+                f"{BANK_TIME}",
                 "throttlingPolicy": "psd2Regulatory",
             },
         }
 
     def delete_consent(self, request_id, headers, body):
         """deleteConsent: ``DeleteConsentRequest`` requires ``consentId``
-        (nothing else is defined); the answer is 204 without a body."""
+        (2.1.1: nothing else is defined; 2.1.2: with a ``requestHeader``
+        without token, whose requestId is X-REQUEST-ID); the answer is 204
+        without a body."""
         if not request_id or uuid.UUID(request_id).version != 1:
             return 400, {"code": "INVALID_REQUEST_ID", "message": "X-REQUEST-ID"}
-        if set(body) != {"consentId"}:
+        if self.version == "v2_1_1.1":
+            expected = {"consentId"}
+        else:
+            expected = {"consentId", "requestHeader"}
+            header = body.get("requestHeader") or {}
+            if header.get("requestId") != request_id or "token" in header:
+                return 400, {"code": "INVALID_REQUEST", "message": "requestHeader"}
+        if set(body) != expected:
             return 400, {"code": "INVALID_REQUEST", "message": sorted(body)}
         self.deleted.add(body["consentId"])
         return 204, None
@@ -192,10 +222,10 @@ class FakePolishApi:
     def op_getAccount(self, body):
         account = self.accounts[body["accountNumber"]]
         closing, available = self.ledger.balances(account.resource_id, self.today())
-        return {
+        info = {
             "account": {
                 "accountNumber": body["accountNumber"],
-                "nameAddress": {"value": [account.owner_name]},
+                "nameAddress": name_lines(account.owner_name),
                 "accountType": {"code": "CACC", "description": "Current"},
                 "accountTypeName": account.name,
                 "accountHolderType": "corporation",
@@ -205,10 +235,11 @@ class FakePolishApi:
                 "psuRelations": [{"typeOfRelation": "Owner"}],
             }
         }
+        return info
 
     def item(self, movement, booked):
         party = {
-            "nameAddress": {"value": [movement.counterparty_name]}
+            "nameAddress": name_lines(movement.counterparty_name)
             if movement.counterparty_name
             else None,
             "accountNumber": movement.counterparty_iban,
@@ -220,12 +251,12 @@ class FakePolishApi:
             "currency": movement.currency,
             "description": movement.remittance,
             "transactionType": movement.proprietary_code,
-            "tradeDate": f"{movement.day}T12:00:00",
+            "tradeDate": f"{movement.day}T12:00:00{BANK_TIME}",
             "transactionCategory": "CREDIT" if movement.amount > 0 else "DEBIT",
             "sender" if movement.amount > 0 else "recipient": party,
         }
         if booked:
-            item["bookingDate"] = f"{movement.booking_day}T00:00:00"
+            item["bookingDate"] = f"{movement.booking_day}T00:00:00{BANK_TIME}"
         return item
 
     def op_getTransactionsDone(self, body):
@@ -267,9 +298,10 @@ class FakePolishApi:
                 "currency": m.currency,
                 "description": m.remittance,
                 "transactionType": "CARD",
-                "tradeDate": f"{m.day}T12:00:00",
-                "holdExpirationDate": f"{m.day + timedelta(days=7)}T12:00:00",
-                "recipient": {"nameAddress": {"value": [m.counterparty_name]}},
+                "tradeDate": f"{m.day}T12:00:00{BANK_TIME}",
+                "holdExpirationDate": f"{m.day + timedelta(days=7)}T12:00:00"
+                f"{BANK_TIME}",
+                "recipient": {"nameAddress": name_lines(m.counterparty_name)},
             }
             for m in movements
             if m.amount < 0

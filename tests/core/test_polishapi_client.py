@@ -13,6 +13,7 @@ from bank_api_sync.core.errors import (
     AuthenticationError,
     BankResponseError,
     ConsentError,
+    ConsentRefused,
 )
 from bank_api_sync.core.providers import ConnectionSettings, build_client
 from bank_api_sync.core.providers.polishapi import parse_item
@@ -206,6 +207,16 @@ def test_the_version_is_a_setting(clock):
         assert "?" not in {operation for operation, _h, _b in fake.requests}
 
 
+@pytest.mark.parametrize("version", ["../admin", "v2/../x", "2_1_1", "v" + "1" * 30])
+def test_a_version_that_is_no_path_version_is_refused_before_any_call(
+    fake, clock, version
+):
+    client = make_client(fake, clock, options={"version": version})
+    with pytest.raises(ValueError, match="is not a path version"):
+        client.create_consent(fake.today() + timedelta(days=90), 4)
+    assert fake.requests == []
+
+
 def test_date_times_carry_their_time_zone(fake, clock):
     client, consent = authorised_client(fake, clock)
     (authorize,) = fake.bodies("authorize")
@@ -273,8 +284,10 @@ def test_the_authorization_round_trip_ends_with_the_code(fake, clock):
     assert authorize["state"] == "s-456"
     assert authorize["redirect_uri"] == "https://odoo.example/bank/return"
     assert consent.sca_redirect.endswith("state=s-456")
-    with pytest.raises(AuthenticationError, match="access_denied"):
+    with pytest.raises(ConsentRefused, match="refused or cancelled"):
         client.complete_authorization({"error": "access_denied"})
+    with pytest.raises(AuthenticationError, match="server_error"):
+        client.complete_authorization({"error": "server_error"})
     code = next(iter(fake.codes))
     completed = client.complete_authorization({"code": code, "state": "s-456"})
     assert completed.status == "valid"
@@ -315,6 +328,7 @@ def test_a_customer_who_refuses_at_the_bank_brings_back_no_code(fake, clock):
     )
     params = dict(parse_qsl(urlsplit(login.headers["Location"]).query))
     assert params == {"error": "access_denied", "state": "s-790"}
-    with pytest.raises(AuthenticationError, match="access_denied"):
+    with pytest.raises(ConsentRefused, match="access_denied") as refused:
         client.complete_authorization(params)
+    assert refused.value.status == "rejected"
     assert not client.tokens.access_token

@@ -92,7 +92,7 @@ SIGNATURE_CODES = {
     "SIGNATURE_INVALID": "request signature",
     "CERTIFICATE_INVALID": "certificate",
     "CERTIFICATE_EXPIRED": "certificate, which has expired",
-    "CERTIFICATE_MISSING": "request, which carries no certificate",
+    "CERTIFICATE_MISSING": "request, which carries no certificate (QWAC or QSealC)",
 }
 
 
@@ -240,6 +240,10 @@ class BerlinGroupClient(BankClient):
     # replaces. Berlin Group defines none: each bank documents its own.
     pending_link_field = None
     _sca_oauth = None  # the scaOAuth link of the consent just created
+    # The bare redirect URI the OAuth authorisation was asked with: the code
+    # is traded with exactly that one (RFC 6749 4.1.3), not the TPP-Redirect-
+    # URI, which carries the state.
+    _oauth_redirect_uri = None
 
     # -- plumbing ------------------------------------------------------------
 
@@ -344,7 +348,8 @@ class BerlinGroupClient(BankClient):
             return AuthenticationError(
                 f"{detail}: the bank refused our {SIGNATURE_CODES[code]}{said}; an "
                 "administrator checks the connection's certificates (Certificates "
-                "page): the QSealC must be the one registered at the bank."
+                "page): the QWAC and QSealC must be the ones registered at the "
+                "bank."
             )
         if status == 401 or code in TOKEN_CODES:
             return AuthenticationError(
@@ -391,6 +396,9 @@ class BerlinGroupClient(BankClient):
         )
         if response.status != 200:
             code, said = response.error()
+            if code in SIGNATURE_CODES:
+                # A certificate or signature refused: not the id and secret.
+                self._raise_for_status(response)
             raise AuthenticationError(
                 self.http.redact(
                     f"token: the bank refused the {grant} grant (HTTP "
@@ -416,6 +424,7 @@ class BerlinGroupClient(BankClient):
         )
         if consent.sca_redirect or not self._sca_oauth:
             return consent
+        self._oauth_redirect_uri = redirect_uri
         return dataclasses.replace(
             consent,
             sca_redirect=with_query(
@@ -438,7 +447,8 @@ class BerlinGroupClient(BankClient):
                 {
                     "grant_type": "authorization_code",
                     "code": code,
-                    "redirect_uri": self.settings.tpp_redirect_uri,
+                    "redirect_uri": self._oauth_redirect_uri
+                    or self.settings.tpp_redirect_uri,
                 }
             )
         return super().complete_authorization(params)

@@ -37,6 +37,10 @@ with the bank's certificate (option ``bank_certificate``, PEM) when set,
 else with the one the signature carries; a signature that does not hold is
 ``jws.SignatureInvalid``, logged, and the answer is not used.
 
+Versions covered: 2.1.1 (``v2_1_1.1``, the default) and 2.1.2 (``v2_1_2.1``),
+each checked against its published Swagger file; another path version a
+bank documents is used as given (``VERSIONS``).
+
 Options: ``version`` (the path version, ``v2_1_1.1``), ``tpp_id`` (the TPP
 identifier of the envelope, the client id when unset),
 ``company_context`` (authorisation for a company's accounts) and
@@ -47,6 +51,7 @@ import functools
 import json
 import logging
 import random
+import re
 import uuid
 from collections.abc import Iterator
 from datetime import date, datetime, time, timezone
@@ -61,6 +66,7 @@ from ..errors import (
     BankApiError,
     BankResponseError,
     ConsentError,
+    ConsentRefused,
 )
 from ..model import BOOKED, PENDING, Account, Balance, Consent, Tokens, Transaction
 from .base import BankClient, text
@@ -71,6 +77,13 @@ _logger = logging.getLogger(__name__)
 
 # The path version of the published PolishAPI 2.1.1 specification.
 DEFAULT_VERSION = "v2_1_1.1"
+# The versions whose published specification the conformance tests check
+# this client against (tests/core/test_conformance_polishapi.py): path
+# version -> the standard's version. Another path version a bank documents
+# (option ``version``) is used as given, unchecked.
+VERSIONS = {"v2_1_1.1": "2.1.1", "v2_1_2.1": "2.1.2"}
+# What a path version may be: it becomes part of every URL path.
+VERSION_PATTERN = re.compile(r"v[0-9A-Za-z][0-9A-Za-z_.]{0,19}")
 
 
 def date_time(moment: datetime) -> str:
@@ -177,7 +190,12 @@ class PolishApiClient(BankClient):
     # -- plumbing ------------------------------------------------------------
 
     def path(self, service: str, operation: str) -> str:
-        version = self.option("version")
+        version = str(self.option("version"))
+        if not VERSION_PATTERN.fullmatch(version) or ".." in version:
+            raise ValueError(
+                f"PolishAPI: the version {version[:40]!r} is not a path version "
+                "(v followed by up to 20 letters, digits, _ or ., as v2_1_1.1)."
+            )
         return f"/{version}/{service}/{version}/{operation}"
 
     def new_request_id(self) -> str:
@@ -223,7 +241,9 @@ class PolishApiClient(BankClient):
                 "certificate; paste it again (-----BEGIN CERTIFICATE----- ...)."
             ) from None
 
-    def _request_header(self, request_id: str, authorisation: bool) -> dict:
+    def _request_header(
+        self, request_id: str, authorisation: bool, with_token: bool = True
+    ) -> dict:
         settings = self.settings
         header = {
             "requestId": request_id,
@@ -235,7 +255,7 @@ class PolishApiClient(BankClient):
             header["ipAddress"] = settings.psu_ip_address
         if authorisation:
             header["isCompanyContext"] = bool(self.option("company_context"))
-        else:
+        elif with_token:
             header["token"] = self.tokens.access_token
             header["isDirectPsu"] = bool(settings.user_present)
         return header
@@ -249,13 +269,16 @@ class PolishApiClient(BankClient):
         endpoint,
         authorisation=False,
         envelope=True,
+        with_token=True,
         ok=(200, 201),
     ):
         """POST one request; renews the token once on HTTP 401. ``envelope``:
-        the body carries a ``requestHeader`` (every operation but
+        the body carries a ``requestHeader`` (every operation but 2.1.1's
         ``deleteConsent``); ``authorisation``: an authorisation operation,
-        sent without the access token."""
-        if not authorisation:
+        sent without the access token; ``with_token``: off for an operation
+        sent without the access token but not an authorisation one."""
+        with_token = with_token and not authorisation
+        if with_token:
             self._ensure_token()
         url = self._url(self.path(service, operation))
 
@@ -263,7 +286,9 @@ class PolishApiClient(BankClient):
             request_id = self.new_request_id()
             body = {}
             if envelope:
-                body["requestHeader"] = self._request_header(request_id, authorisation)
+                body["requestHeader"] = self._request_header(
+                    request_id, authorisation, with_token
+                )
             body.update(
                 {name: value for name, value in fields.items() if value is not None}
             )
@@ -273,7 +298,7 @@ class PolishApiClient(BankClient):
                 "Accept-Language": "pl",
                 "Accept-Charset": "utf-8",
             }
-            if envelope and not authorisation:
+            if with_token:
                 headers["Authorization"] = f"Bearer {self.tokens.access_token}"
             return {
                 "method": "POST",
@@ -283,9 +308,7 @@ class PolishApiClient(BankClient):
                 "request_id": request_id,
             }
 
-        response = self._send(
-            prepare, endpoint=endpoint, renew_token=envelope and not authorisation
-        )
+        response = self._send(prepare, endpoint=endpoint, renew_token=with_token)
         self._check_answer_signature(response)
         self._raise_for_status(response, ok)
         return as_dict(response.json(), endpoint) if response.content else {}
@@ -364,8 +387,15 @@ class PolishApiClient(BankClient):
 
     def complete_authorization(self, params: dict) -> Consent:
         """The bank sent the customer back with an authorisation ``code``:
-        trade it for tokens, which confirm the consent."""
+        trade it for tokens, which confirm the consent. Without one: the
+        customer refused or cancelled (``error=access_denied``,
+        ``ConsentRefused``), or the bank failed (``AuthenticationError``)."""
         code = text(params.get("code"))
+        if not code and text(params.get("error")) == "access_denied":
+            raise ConsentRefused(
+                "The customer refused or cancelled the consent at the bank's "
+                "page (access_denied): nothing was authorised."
+            )
         if not code:
             raise AuthenticationError(
                 "The bank sent the customer back without an authorisation code "
@@ -452,9 +482,10 @@ class PolishApiClient(BankClient):
         )
 
     def delete_consent(self) -> None:
-        """``deleteConsent``: the bank forgets the consent (answer 204). The
-        specification gives this operation a body of the consent id alone,
-        without the request envelope or the access token."""
+        """``deleteConsent``: the bank forgets the consent (answer 204),
+        without the access token. PolishAPI 2.1.1 gives this operation a body
+        of the consent id alone; 2.1.2 (and later) adds the request envelope
+        without the token (``RequestHeaderWithoutToken``)."""
         consent_id = self.settings.consent_id
         if not consent_id:
             return
@@ -463,7 +494,8 @@ class PolishApiClient(BankClient):
             "deleteConsent",
             {"consentId": consent_id},
             endpoint="consent",
-            envelope=False,
+            envelope=self.option("version") != "v2_1_1.1",
+            with_token=False,
             ok=(200, 204),
         )
 

@@ -1,6 +1,11 @@
 """Command line: serve the sandbox bank until Ctrl+C.
 
 python -m odoo.addons.bank_api_sync_sandbox.core.sandbox --port 8070 --seed 7
+
+Strict TLS mode (HTTPS, the API only for a client presenting a QWAC the
+sandbox's own authority issued; tls.py), its files kept in a folder:
+
+python -m odoo.addons.bank_api_sync_sandbox.core.sandbox --mtls var/sandbox-tls
 """
 
 import argparse
@@ -10,6 +15,7 @@ import sys
 
 from .auth import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from .bank import SandboxBank
+from .tls import TlsSetup
 
 
 def main(argv=None) -> int:
@@ -43,8 +49,24 @@ def main(argv=None) -> int:
         help="consents approved the OAuth way (scaOAuth, an authorisation "
         "code) instead of the redirect approach; with --approve-at-page",
     )
+    parser.add_argument(
+        "--mtls",
+        metavar="DIR",
+        help="strict TLS mode: serve HTTPS and require a client certificate "
+        "(QWAC) issued by the sandbox's certificate authority; its files (CA, "
+        "server certificate, a QWAC to upload) are made in DIR the first time",
+    )
+    parser.add_argument(
+        "--require-signatures",
+        action="store_true",
+        help="with --mtls: every /v1 request must carry a Berlin Group signature "
+        "by a QSealC of the sandbox's authority (qseal.pem in DIR)",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
+    if args.require_signatures and not args.mtls:
+        parser.error("--require-signatures needs --mtls DIR (the QSealC's authority)")
+    tls = TlsSetup.in_folder(args.mtls, args.host) if args.mtls else None
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
     bank = SandboxBank(
         seed=args.seed,
@@ -59,6 +81,9 @@ def main(argv=None) -> int:
         oauth2=not args.no_oauth2,
         auto_approve_consents=not args.approve_at_page,
         sca_oauth=args.sca_oauth,
+        tls=tls,
+        signatures_required=args.require_signatures,
+        trusted_ca=tls.authority.certificate if tls else None,
     )
     bank.bind()  # first, so that the printed URL carries the real port (--port 0)
     accounts = ", ".join(
@@ -75,6 +100,20 @@ def main(argv=None) -> int:
         f"  accounts: {accounts}\n"
         f"  admin: {bank.url}/sandbox\n"
     )
+    if bank.tls:
+        sys.stdout.write(
+            "  strict TLS: a client certificate issued by the sandbox's CA is "
+            "required\n"
+            f"  CA certificate (trust it for the bank's HTTPS): {bank.tls.ca_file}\n"
+            f"  QWAC for the TPP (certificate and key): "
+            f"{bank.tls.ca_file.rsplit('/', 1)[0]}/qwac.pem\n"
+            + (
+                "  signed requests required: QSealC (certificate and key) "
+                f"{bank.tls.ca_file.rsplit('/', 1)[0]}/qseal.pem\n"
+                if bank.signatures_required
+                else ""
+            )
+        )
     sys.stdout.flush()
     with contextlib.suppress(KeyboardInterrupt):
         bank.serve_forever()

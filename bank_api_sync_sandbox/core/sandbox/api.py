@@ -1,7 +1,9 @@
 """The sandbox bank's Berlin Group NextGenPSD2 API (AIS) and OAuth2 endpoint.
 
 Checks, in this order, for every API request: fault switches, maintenance
-window (503 + Retry-After), then for ``/v1``: X-Request-ID present, a
+window (503 + Retry-After), in strict TLS mode a client certificate (401
+CERTIFICATE_MISSING, tls.py), in strict signature mode the request's
+signature, then for ``/v1``: X-Request-ID present, a
 PSU-IP-Address in the IPv4 format the standard gives it (400 FORMAT_ERROR),
 the daily request quota (429 ACCESS_EXCEEDED + Retry-After), the bearer token
 (401 TOKEN_INVALID / TOKEN_EXPIRED; none is asked of a bank without the
@@ -47,6 +49,22 @@ def handle(bank, request) -> Response:
     return response
 
 
+def _certificate_refused(bank, request) -> Response | None:
+    """In strict TLS mode, the standard's 401 for an API request that came
+    without a client certificate (one the bank's authority did not issue
+    already failed the handshake). The customer's pages stay open."""
+    if bank.tls is None or request.path.startswith("/sandbox"):
+        return None
+    if request.client_certificate:
+        return None
+    return tpp_error(
+        401,
+        "CERTIFICATE_MISSING",
+        "This bank serves its API over mutual TLS only: no client certificate "
+        "(QWAC) was presented.",
+    )
+
+
 def _signature_refused(bank, request) -> Response | None:
     """In strict mode, the standard's 401 for a /v1 request whose signature
     is missing or does not hold (core.signing.verify_berlin_group)."""
@@ -76,7 +94,7 @@ def _handle(bank, request) -> Response:
             f"Scheduled maintenance until {end.isoformat()}.",
             {"Retry-After": _seconds_until(bank, end)},
         )
-    refused = _signature_refused(bank, request)
+    refused = _certificate_refused(bank, request) or _signature_refused(bank, request)
     if refused is not None:
         return refused
     if request.path == "/oauth2/token" and bank.oauth2:
@@ -91,9 +109,9 @@ def _handle(bank, request) -> Response:
         return json_response(
             200,
             {
-                "issuer": f"http://{host}",
-                "authorization_endpoint": f"http://{host}/sandbox/oauth/authorize",
-                "token_endpoint": f"http://{host}/oauth2/token",
+                "issuer": f"{bank.scheme}://{host}",
+                "authorization_endpoint": f"{bank.scheme}://{host}/sandbox/oauth/authorize",
+                "token_endpoint": f"{bank.scheme}://{host}/oauth2/token",
                 "response_types_supported": ["code"],
                 "grant_types_supported": ["authorization_code", "refresh_token"],
             },
@@ -201,9 +219,11 @@ def create_consent(bank, request):
     host = request.header("Host") or "127.0.0.1"
     if bank.sca_oauth:
         # OAuth SCA: the link names the bank's OAuth2 server (its metadata).
-        sca = {"scaOAuth": {"href": f"http://{host}{OAUTH_METADATA_PATH}"}}
+        sca = {"scaOAuth": {"href": f"{bank.scheme}://{host}{OAUTH_METADATA_PATH}"}}
     else:
-        sca = {"scaRedirect": {"href": f"http://{host}/sandbox/sca/{consent_id}"}}
+        sca = {
+            "scaRedirect": {"href": f"{bank.scheme}://{host}/sandbox/sca/{consent_id}"}
+        }
     payload = {
         "consentStatus": result.status,
         "consentId": consent_id,
@@ -446,7 +466,7 @@ def get_transactions(bank, request, resource_id):
         }
         href = f"{path}?{urlencode(query)}"
         if bank.absolute_links:
-            href = f"http://{request.header('Host') or '127.0.0.1'}{href}"
+            href = f"{bank.scheme}://{request.header('Host') or '127.0.0.1'}{href}"
         links["next"] = {"href": href}
     report["_links"] = links
     payload = {

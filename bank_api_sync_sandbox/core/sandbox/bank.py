@@ -79,6 +79,7 @@ class SandboxBank:
         sca_oauth: bool = False,
         signatures_required: bool = False,
         trusted_ca=None,
+        tls=None,
     ):
         self.seed = seed
         self.host = host
@@ -105,6 +106,9 @@ class SandboxBank:
         # issued when given.
         self.signatures_required = signatures_required
         self.trusted_ca = trusted_ca
+        # Strict TLS mode (tls.TlsSetup): HTTPS, and the API only for a
+        # client presenting a certificate its authority issued.
+        self.tls = tls
         self.accounts = {account.resource_id: account for account in accounts}
         self.ledger_book = Ledger(
             seed,
@@ -133,7 +137,11 @@ class SandboxBank:
     def bind(self) -> "SandboxBank":
         """Open the listening socket (``port`` 0 becomes the free port found)."""
         if self._server is None:
-            self._server = SandboxHTTPServer((self.host, self.port), self)
+            self._server = SandboxHTTPServer(
+                (self.host, self.port),
+                self,
+                self.tls.server_context() if self.tls else None,
+            )
             self.port = self._server.server_address[1]
         return self
 
@@ -176,9 +184,13 @@ class SandboxBank:
             self._server = None
 
     @property
+    def scheme(self) -> str:
+        return "https" if self.tls else "http"
+
+    @property
     def url(self) -> str:
         host = "127.0.0.1" if self.host in ("", "0.0.0.0") else self.host  # noqa: S104
-        return f"http://{host}:{self.port}"
+        return f"{self.scheme}://{host}:{self.port}"
 
     # -- clock ---------------------------------------------------------------
 

@@ -13,6 +13,8 @@ from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
+from . import tls
+
 _logger = logging.getLogger(__name__)
 
 
@@ -24,6 +26,9 @@ class Request:
     query: dict
     headers: Message
     body: bytes = b""
+    # The client's certificate as the TLS layer verified it (strict TLS
+    # mode, tls.py): None over plain HTTP or when none was presented.
+    client_certificate: dict | None = None
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name)
@@ -83,6 +88,10 @@ class SandboxHandler(BaseHTTPRequestHandler):
     def do_PUT(self):
         self._dispatch("PUT")
 
+    def _peer_certificate(self):
+        getpeercert = getattr(self.connection, "getpeercert", None)
+        return (getpeercert() or None) if getpeercert else None
+
     def _dispatch(self, method):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
@@ -94,6 +103,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
             query=dict(parse_qsl(url.query, keep_blank_values=True)),
             headers=self.headers,
             body=body,
+            client_certificate=self._peer_certificate(),
         )
         try:
             response = self.server.bank.dispatch(request)
@@ -127,6 +137,26 @@ class SandboxHTTPServer(ThreadingHTTPServer):
     block_on_close = False
     allow_reuse_address = True
 
-    def __init__(self, address, bank):
+    def __init__(self, address, bank, ssl_context=None):
         self.bank = bank
+        # Strict TLS mode (tls.py): each accepted connection's handshake is
+        # made in its own thread, so that a slow or refused client never
+        # holds up the others.
+        self.ssl_context = ssl_context
         super().__init__(address, SandboxHandler)
+
+    def finish_request(self, request, client_address):
+        if self.ssl_context is None:
+            return super().finish_request(request, client_address)
+        secured = tls.handshake(self.ssl_context, request)
+        if secured is None:
+            _logger.info(
+                "sandbox bank: TLS handshake with %s refused (no valid client "
+                "certificate, or not TLS)",
+                client_address[0],
+            )
+            return None
+        try:
+            return super().finish_request(secured, client_address)
+        finally:
+            secured.close()
