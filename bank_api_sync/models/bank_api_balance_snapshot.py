@@ -34,10 +34,8 @@ class BankApiBalanceSnapshot(models.Model):
     )
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
     bank_balance = fields.Monetary(string="Bank Booked Balance", readonly=True)
-    bank_available_balance = fields.Monetary(
-        string="Bank Available Balance", readonly=True
-    )
-    odoo_balance = fields.Monetary(string="Odoo Balance", readonly=True)
+    bank_available_balance = fields.Monetary(readonly=True)
+    odoo_balance = fields.Monetary(readonly=True)
     pending_amount = fields.Monetary(readonly=True)
     difference = fields.Monetary(
         readonly=True, help="The bank's booked balance less Odoo's balance."

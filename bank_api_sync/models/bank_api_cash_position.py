@@ -52,16 +52,12 @@ class BankApiCashPosition(models.Model):
         "last sync or webhook, or the last imported statement's closing balance.",
     )
     bank_available_balance = fields.Monetary(
-        string="Bank Available Balance",
         readonly=True,
         help="What the bank says can be spent (booked, less holds, plus credit "
         "line), from the last sync or webhook.",
     )
-    balance_date = fields.Date(
-        string="Balance Date", readonly=True, help="The day the bank's balance is for."
-    )
+    balance_date = fields.Date(readonly=True, help="The day the bank's balance is for.")
     odoo_balance = fields.Monetary(
-        string="Odoo Balance",
         readonly=True,
         help="The journal's opening balance plus its posted statement lines up "
         "to the bank's balance date (for a file-fed journal: the first "
@@ -86,9 +82,7 @@ class BankApiCashPosition(models.Model):
         readonly=True,
         help="When the bank's figures were last brought in.",
     )
-    refreshed_by = fields.Selection(
-        SNAPSHOT_SOURCES, string="Refreshed By", readonly=True
-    )
+    refreshed_by = fields.Selection(SNAPSHOT_SOURCES, readonly=True)
     stale_after = fields.Datetime(
         readonly=True,
         help="The connection's schedule expects a refresh before this moment.",
