@@ -1,6 +1,7 @@
 import base64
 from datetime import timedelta
 
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import file_open
 
@@ -290,3 +291,25 @@ class TestCashPosition(SandboxSyncCase):
         file_snapshots = Snapshot.search([("journal_id", "=", self.file_journal.id)])
         self.assertEqual(len(file_snapshots), 1)
         self.assertEqual(file_snapshots.source, "file")
+
+    def test_the_journal_card_opens_the_companys_cash_position(self):
+        self.sync()
+        journal = self.accounts[0].journal_id.with_user(self.accountant)
+        action = journal.action_bank_api_cash_position()
+        self.assertEqual(action["res_model"], "bank.api.cash.position")
+        shown = self.env["bank.api.cash.position"].search(action["domain"])
+        self.assertIn(journal, shown.journal_id)
+        self.assertEqual(shown.company_id, journal.company_id)
+        history = self.position_of(journal).action_open_history()
+        snapshots = self.env["bank.api.balance.snapshot"].search(history["domain"])
+        self.assertEqual(snapshots.journal_id, journal)
+        other = self.env["res.company"].create({"name": "Cash Intruder Co"})
+        intruder = new_test_user(
+            self.env,
+            login="cash_intruder",
+            groups="base.group_user,account.group_account_manager",
+            company_id=other.id,
+            company_ids=[other.id],
+        )
+        with self.assertRaises(AccessError):
+            journal.with_user(intruder).action_bank_api_cash_position()
