@@ -28,6 +28,8 @@
         "views/res_partner_views.xml",
         "views/bank_api_automation_kpi_views.xml",
         "views/bank_api_overdue_receivable_views.xml",
+        "views/bank_api_cash_position_views.xml",
+        "views/bank_api_balance_snapshot_views.xml",
         "wizards/bank_api_manual_reconcile_wizard_views.xml",
         "views/bank_api_sync_menus.xml",
         "data/mail_activity_type_data.xml",

@@ -28,3 +28,5 @@ from . import bank_api_reconciler
 from . import bank_api_matcher
 from . import bank_api_automation_kpi
 from . import bank_api_overdue_receivable
+from . import bank_api_balance_snapshot
+from . import bank_api_cash_position

@@ -103,3 +103,13 @@ class AccountJournal(models.Model):
             ("is_reconciled", "=", False),
         ]
         return action
+
+    def action_bank_api_cash_position(self):
+        """The cash position, this journal's row shown among its company's."""
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "bank_api_sync.bank_api_cash_position_action"
+        )
+        action["domain"] = [("company_id", "=", self.company_id.id)]
+        return action

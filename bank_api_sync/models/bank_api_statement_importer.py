@@ -452,9 +452,11 @@ class BankApiStatementImporter(models.AbstractModel):
         return {day: Decimal(str(total)) for day, total in self.env.cr.fetchall()}
 
     @api.model
-    def _update_balances(self, account, window_from, balances):
-        """Record the bank's figures, chain our statements' balances and flag a
-        mismatch between the bank's closing balance and Odoo's."""
+    def _update_balances(self, account, window_from, balances, source="sync"):
+        """Record the bank's figures, chain our statements' balances, flag a
+        mismatch between the bank's closing balance and Odoo's and keep the
+        day's balance snapshot (``source``: what brought the figures, a
+        ``bank.api.balance.snapshot`` source)."""
         journal = account.journal_id
         closing = next(
             (b for b in balances if b.balance_type == "closingBooked"),
@@ -506,6 +508,7 @@ class BankApiStatementImporter(models.AbstractModel):
         )
         account.write(values)
         self._chain_statement_balances(journal, opening_date, opening, sums)
+        self.env["bank.api.balance.snapshot"]._record_journals(journal, source)
 
     @api.model
     def _chain_statement_balances(self, journal, opening_date, opening, day_sums):

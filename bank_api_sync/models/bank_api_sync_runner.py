@@ -415,7 +415,10 @@ class BankApiSyncRunner(models.AbstractModel):
             )
             if last_day is None:
                 importer._update_balances(
-                    account, client.window_clamped_to or window[0], balances
+                    account,
+                    client.window_clamped_to or window[0],
+                    balances,
+                    source="webhook" if log.trigger == "webhook" else "sync",
                 )
             account.write(
                 {

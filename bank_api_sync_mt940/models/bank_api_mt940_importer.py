@@ -144,6 +144,9 @@ class BankApiMt940Importer(models.AbstractModel):
         self._check_continuity(planned, import_anyway, result)
         self._import_planned(planned, result)
         self._file_attachments(planned, attachments)
+        self.env["bank.api.balance.snapshot"]._record_journals(
+            result.statements.journal_id, "file"
+        )
         return result
 
     @api.model

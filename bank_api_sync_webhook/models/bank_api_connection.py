@@ -393,7 +393,7 @@ class BankApiConnection(models.Model):
             )
         self.env["bank.api.statement.importer"].with_company(
             self.company_id
-        )._update_balances(account, None, balances)
+        )._update_balances(account, None, balances, source="webhook")
         return self.env._("Balance of %(account)s updated.", account=account.name)
 
     def _webhook_sync_account(self, event, core_event):

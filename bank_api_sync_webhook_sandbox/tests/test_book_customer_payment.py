@@ -77,6 +77,16 @@ class TestBookCustomerPaymentNow(HttpCase, MatchingSetup, SandboxSyncCase):
             self.account_pln.bank_balance,
             float(self.bank.balances("acc-pln")["closingBooked"]),
         )
+        # The cash position says the figures came by webhook.
+        position = self.env["bank.api.cash.position"].search(
+            [("account_id", "=", self.account_pln.id)]
+        )
+        self.assertEqual(position.refreshed_by, "webhook")
+        self.assertEqual(position.bank_balance, self.account_pln.bank_balance)
+        snapshot = self.env["bank.api.balance.snapshot"].search(
+            [("journal_id", "=", self.account_pln.journal_id.id)]
+        )
+        self.assertEqual(snapshot.source, "webhook")
 
     def test_only_a_manager_of_the_company_may_book(self):
         accountant = new_test_user(
