@@ -37,7 +37,8 @@ class BankApiMatcher(models.AbstractModel):
     def _match_statement_lines(self, lines, trigger="manual"):
         """Match the lines of ``lines`` not reconciled yet. ``trigger``:
         ``sync`` after an import, ``manual`` for Match Now, ``undo`` after a
-        person undid a reconciliation (proposals only, never automatic).
+        person undid a reconciliation and ``refresh`` when an item its
+        proposals counted on changed (both: proposals only, never automatic).
         Returns a Counter: lines, auto, fees, proposed, nothing, would_auto,
         failed."""
         stats = Counter()
@@ -125,7 +126,7 @@ class BankApiMatcher(models.AbstractModel):
             pilot = line.journal_id.id in pilot_journals
             # A line whose automatic reconciliation a person undid is never
             # reconciled automatically again.
-            blocked = trigger == "undo" or line.bank_api_corrected
+            blocked = trigger in ("undo", "refresh") or line.bank_api_corrected
             if result.fee is not None:
                 would_auto = result.fee.auto and not blocked
                 if would_auto and not pilot:
