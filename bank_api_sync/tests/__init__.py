@@ -14,3 +14,4 @@ from . import test_reconciled_entries
 from . import test_certificates
 from . import test_security_events
 from . import test_fresh_proposals
+from . import test_one_feed
