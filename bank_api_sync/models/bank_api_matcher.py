@@ -59,6 +59,26 @@ class BankApiMatcher(models.AbstractModel):
         return stats
 
     @api.model
+    def _match_imported_lines(self, lines, source):
+        """Match an import's new lines in the same transaction, whatever
+        brought them (a sync, an MT940 or camt file): the invoices are paid
+        the moment the statement arrives. A matching failure never costs the
+        import: the lines stay, unmatched, for Match Now. Returns the
+        matching's Counter (``error`` set when it failed)."""
+        if not lines:
+            return Counter()
+        try:
+            with self.env.cr.savepoint():
+                return self._match_statement_lines(lines, trigger="sync")
+        except Exception:
+            _logger.exception(
+                "Matching the new lines of %s failed; they stay unmatched until "
+                "Match Now",
+                source,
+            )
+            return Counter(error=1)
+
+    @api.model
     def _notify_stats(self, stats):
         """The notification Match Now shows."""
         message = self.env._(

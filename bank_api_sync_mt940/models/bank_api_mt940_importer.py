@@ -32,6 +32,7 @@ import io
 import logging
 import posixpath
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -87,6 +88,7 @@ class Mt940ImportResult:
     lines: object = None  # account.bank.statement.line created
     duplicates: int = 0
     warnings: list = field(default_factory=list)
+    matching: Counter = field(default_factory=Counter)  # the matcher's figures
 
 
 def statement_key(statement):
@@ -144,6 +146,10 @@ class BankApiMt940Importer(models.AbstractModel):
         self._check_continuity(planned, import_anyway, result)
         self._import_planned(planned, result)
         self._file_attachments(planned, attachments)
+        # Matched in the same run, as a sync's lines are.
+        result.matching = self.env["bank.api.matcher"]._match_imported_lines(
+            result.lines, f"statement files of journal {journal.id}"
+        )
         return result
 
     @api.model
