@@ -15,6 +15,7 @@ from . import bank_api_usage
 from . import bank_api_statement_importer
 from . import bank_api_sync_runner
 from . import account_move
+from . import account_partial_reconcile
 from . import account_analytic_distribution_model
 from . import account_fiscal_position
 from . import account_bank_statement

@@ -23,7 +23,16 @@ class AccountMove(models.Model):
             # with a write of its own (a tenth of an import's time): the
             # links of the whole batch are set when it is posted, just after.
             return True
-        return super().write(vals)
+        leaving = self.browse()
+        if vals.get("state", "posted") != "posted":
+            leaving = self.filtered(lambda move: move.state == "posted")
+        result = super().write(vals)
+        if leaving:
+            # Reset to draft or cancelled: its items are open no longer.
+            self.env["bank.api.match.proposal"]._bank_api_drop_stale(
+                leaving.line_ids.ids, leaving.statement_line_id.ids
+            )
+        return result
 
     def _bank_api_is_line_link(self, vals):
         return (

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.base.models.res_bank import sanitize_account_number
+
 from ..core.model import Account
 
 
@@ -29,6 +31,13 @@ class BankApiAccount(models.Model):
         domain="[('type', '=', 'bank'), ('company_id', '=', company_id)]",
         check_company=True,
         help="The bank journal whose statements this account feeds.",
+    )
+    second_feed_reason = fields.Char(
+        string="Reason to Feed Twice",
+        copy=False,
+        help="Only when this IBAN already feeds another journal (through a "
+        "connection or statement files): why it should feed a second one. "
+        "Recorded in the connection's and the journal's chatter.",
     )
     active = fields.Boolean(
         default=True, help="Untick to stop syncing this account, keeping its history."
@@ -90,12 +99,119 @@ class BankApiAccount(models.Model):
                 ).mapped("amount")
             )
 
+    # -------------------------------------------------------------------------
+    # One bank account, one feed
+    # -------------------------------------------------------------------------
+
+    def _bank_api_feeds_elsewhere(self, journal=None):
+        """Where this account's IBAN already lands, other than ``journal``:
+        journals fed by another connection's account with that IBAN, and bank
+        journals whose bank account is that IBAN and that receive statements
+        (files or lines). One text per place: journal, company, source."""
+        self.ensure_one()
+        iban = sanitize_account_number(self.iban)
+        if not iban:
+            return []
+        places, seen = [], set(journal.ids if journal else [])
+        feeding = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("journal_id", "!=", False), ("id", "!=", self._origin.id)])
+            .filtered(lambda other: sanitize_account_number(other.iban) == iban)
+        )
+        for other in feeding:
+            if other.journal_id.id in seen:
+                continue
+            seen.add(other.journal_id.id)
+            places.append(
+                self.env._(
+                    "journal %(journal)s of %(company)s, through connection "
+                    "%(connection)s",
+                    journal=other.journal_id.display_name,
+                    company=other.company_id.display_name,
+                    connection=other.connection_id.display_name,
+                )
+            )
+        journals = (
+            self.env["account.journal"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("type", "=", "bank"),
+                    ("bank_account_id.sanitized_acc_number", "=", iban),
+                    ("id", "not in", list(seen)),
+                ]
+            )
+        )
+        sources = dict(
+            self.env["account.journal"]
+            ._fields["bank_statements_source"]
+            ._description_selection(self.env)
+        )
+        lines = self.env["account.bank.statement.line"].sudo()
+        for other in journals:
+            source = other.bank_statements_source
+            if source == "undefined" and not lines.search_count(
+                [("journal_id", "=", other.id)], limit=1
+            ):
+                continue  # set up, never fed
+            places.append(
+                self.env._(
+                    "journal %(journal)s of %(company)s (%(feed)s)",
+                    journal=other.display_name,
+                    company=other.company_id.display_name,
+                    feed=sources.get(source, source),
+                )
+            )
+        return places
+
+    def _bank_api_check_one_feed(self, journal=None, reason=None):
+        """Refuse to feed this IBAN into ``journal`` (None: a new one) when it
+        already lands elsewhere, unless a person wrote why; that decision is
+        recorded. Returns the texts to record (empty: nothing to record)."""
+        self.ensure_one()
+        places = self._bank_api_feeds_elsewhere(journal)
+        if not places:
+            return []
+        reason = reason if reason is not None else self.second_feed_reason
+        if not (reason or "").strip():
+            raise UserError(
+                self.env._(
+                    "Bank account %(iban)s already feeds %(places)s. Connecting "
+                    "it to another journal would import each of its transactions "
+                    "twice and double the balance. To do it all the same, write "
+                    "why in 'Reason to Feed Twice' on the account %(account)s "
+                    "first.",
+                    iban=self.iban,
+                    places="; ".join(places),
+                    account=self.name,
+                )
+            )
+        return places
+
+    def _bank_api_record_second_feed(self, journal, places, reason):
+        body = self.env._(
+            "Bank account %(iban)s (%(account)s) now also feeds journal "
+            "%(journal)s, although it already feeds %(places)s. Reason given "
+            "by %(user)s: %(reason)s",
+            iban=self.iban,
+            account=self.name,
+            journal=journal.display_name,
+            places="; ".join(places),
+            user=self.env.user.name,
+            reason=reason,
+        )
+        self.connection_id.message_post(body=body)
+        journal.message_post(body=body)
+
     def action_create_journal(self):
         """Create a bank journal for this account, fed by this connection."""
         self.check_access("write")
         for account in self:
             if account.journal_id:
                 continue
+            places = account._bank_api_check_one_feed()
             company = account.company_id
             currency = account.currency_id
             partner_bank = self.env["res.partner.bank"].search(
@@ -124,7 +240,11 @@ class BankApiAccount(models.Model):
                     "bank_statements_source": "bank_api_sync",
                 }
             )
-            account.journal_id = journal
+            super(BankApiAccount, account).write({"journal_id": journal.id})
+            if places:
+                account._bank_api_record_second_feed(
+                    journal, places, account.second_feed_reason
+                )
         return True
 
     def _free_journal_code(self, company, currency):
@@ -162,9 +282,30 @@ class BankApiAccount(models.Model):
             "context": {"search_default_filter_pending": 1},
         }
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        accounts = super().create(vals_list)
+        for account in accounts.filtered("journal_id"):
+            account._bank_api_linked(account.journal_id, account.second_feed_reason)
+        return accounts
+
     def write(self, vals):
-        if vals.get("journal_id"):
-            self.env["account.journal"].browse(vals["journal_id"]).write(
-                {"bank_statements_source": "bank_api_sync"}
-            )
-        return super().write(vals)
+        journal = self.env["account.journal"].browse(vals.get("journal_id") or [])
+        decisions = []
+        if journal:
+            for account in self.filtered(lambda acc: acc.journal_id != journal):
+                reason = vals.get("second_feed_reason", account.second_feed_reason)
+                places = account._bank_api_check_one_feed(journal, reason)
+                if places:
+                    decisions.append((account, places, reason))
+            journal.write({"bank_statements_source": "bank_api_sync"})
+        result = super().write(vals)
+        for account, places, reason in decisions:
+            account._bank_api_record_second_feed(journal, places, reason)
+        return result
+
+    def _bank_api_linked(self, journal, reason):
+        places = self._bank_api_check_one_feed(journal, reason)
+        journal.bank_statements_source = "bank_api_sync"
+        if places:
+            self._bank_api_record_second_feed(journal, places, reason)

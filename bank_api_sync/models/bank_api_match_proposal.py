@@ -1,7 +1,11 @@
+import logging
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
 
 PROPOSAL_KINDS = [
     ("invoice", "Invoice"),
@@ -178,6 +182,92 @@ class BankApiMatchProposal(models.Model):
         return head + body + Markup("</tbody></table>")
 
     # -------------------------------------------------------------------------
+    # Keeping proposals fresh
+    # -------------------------------------------------------------------------
+
+    @api.model
+    def _bank_api_drop_stale(self, item_ids, keep_line_ids=()):
+        """The journal items ``item_ids`` stopped being open as they were
+        (paid by any means, partly paid, reopened, reset to draft, cancelled):
+        the proposals that count on them are dropped at once (one query), and
+        their bank lines are matched again before the transaction ends, in
+        one batch. The bank lines ``keep_line_ids`` (those being reconciled
+        or undone right now) are left to the code doing it."""
+        if not item_ids:
+            return
+        self.env["bank.api.match.allocation"].flush_model(["move_line_id"])
+        self.flush_model(["state", "statement_line_id"])
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT proposal.id, proposal.statement_line_id
+              FROM bank_api_match_allocation allocation
+              JOIN bank_api_match_proposal proposal
+                ON proposal.id = allocation.proposal_id
+             WHERE allocation.move_line_id = ANY(%s)
+               AND proposal.state = 'proposed'
+               AND NOT proposal.statement_line_id = ANY(%s)
+            """,
+            [list(item_ids), list(keep_line_ids) or [0]],
+        )
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return
+        # Our own derived data, whoever paid the invoice (a billing user
+        # registering a payment may not write bank lines).
+        self.sudo().browse({row[0] for row in rows}).unlink()
+        self._bank_api_rematch_later({row[1] for row in rows})
+
+    @api.model
+    def _bank_api_rematch_later(self, line_ids):
+        """Match these bank lines again just before the transaction commits:
+        once for all the items a request closed, with the items as they are
+        then."""
+        precommit = self.env.cr.precommit
+        queued = precommit.data.get("bank_api_sync.rematch")
+        if queued is None:
+            queued = precommit.data["bank_api_sync.rematch"] = set()
+            env = self.env
+
+            def rematch():
+                line_ids = precommit.data.pop("bank_api_sync.rematch", set())
+                env["bank.api.match.proposal"]._bank_api_rematch(line_ids)
+
+            precommit.add(rematch)
+        queued.update(line_ids)
+
+    @api.model
+    def _bank_api_rematch(self, line_ids):
+        lines = self.env["account.bank.statement.line"].sudo().browse(line_ids).exists()
+        if not lines:
+            return
+        try:
+            with self.env.cr.savepoint():
+                # Proposals only: nobody asked for these lines to be reconciled.
+                self.env["bank.api.matcher"].sudo()._match_statement_lines(
+                    lines, trigger="refresh"
+                )
+        except Exception:
+            # Whatever closed the items is committed all the same: the lines
+            # simply wait without proposals until the next Match Now.
+            _logger.exception("Matching bank lines %s again failed", lines.ids)
+
+    def _bank_api_is_stale(self):
+        """Whether an item of this proposal is not open as it was when the
+        proposal was made (paid, partly paid, reset or cancelled since)."""
+        self.ensure_one()
+        for allocation in self.allocation_ids:
+            item = allocation.move_line_id
+            if (
+                item.reconciled
+                or item.parent_state != "posted"
+                or item.currency_id.compare_amounts(
+                    item.amount_residual_currency, allocation.residual_currency
+                )
+            ):
+                return True
+        return False
+
+    # -------------------------------------------------------------------------
     # Actions
     # -------------------------------------------------------------------------
 
@@ -194,8 +284,21 @@ class BankApiMatchProposal(models.Model):
                 )
             )
         _accepted, left = self._accept_many()
-        if left:
+        if left and self.exists():
             raise UserError(left[0][1])
+        if left:
+            # Out of date, and matched again: the line has fresh proposals.
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "title": self.env._("Accept"),
+                    "message": left[0][1],
+                    "type": "warning",
+                    "sticky": True,
+                    "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+                },
+            }
         return True
 
     def _accept_many(self):
@@ -214,7 +317,8 @@ class BankApiMatchProposal(models.Model):
             seen |= items
         reconciler = self.env["bank.api.reconciler"]
         left, planned = [], []
-        for proposal in self:
+        stale = self.filtered(lambda proposal: proposal._bank_api_is_stale())
+        for proposal in self - stale:
             line = proposal.statement_line_id
             if items_of[proposal] & shared:
                 left.append(
@@ -246,7 +350,43 @@ class BankApiMatchProposal(models.Model):
         )
         (accepted.statement_line_id.bank_api_proposal_ids - accepted).unlink()
         accepted.state = "accepted"
+        if stale:
+            left += self._bank_api_match_again(stale)
         return accepted, left
+
+    def _bank_api_match_again(self, stale):
+        """Lines whose proposal counts on an item paid, changed or closed
+        since: matched again now, as Match Now would (sure ones are
+        reconciled), so that what a person gets back is up to date.
+        Returns [(line, what became of it)]."""
+        names = {
+            proposal.statement_line_id: ", ".join(
+                proposal.allocation_ids.move_line_id.move_id.mapped("display_name")
+            )
+            for proposal in stale
+        }
+        lines = stale.statement_line_id
+        self.env["bank.api.matcher"]._match_statement_lines(lines, trigger="manual")
+        outcome = []
+        for line in lines:
+            if line.is_reconciled:
+                then = self.env._("reconciled automatically")
+            elif line.bank_api_best_proposal_id:
+                then = self.env._("new proposals wait for you")
+            else:
+                then = self.env._("nothing open fits it now")
+            outcome.append(
+                (
+                    line,
+                    self.env._(
+                        "%(documents)s changed since the proposal was made; "
+                        "matched again: %(outcome)s",
+                        documents=names[line],
+                        outcome=then,
+                    ),
+                )
+            )
+        return outcome
 
     def action_open_documents(self):
         self.ensure_one()

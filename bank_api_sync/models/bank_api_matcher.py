@@ -37,7 +37,8 @@ class BankApiMatcher(models.AbstractModel):
     def _match_statement_lines(self, lines, trigger="manual"):
         """Match the lines of ``lines`` not reconciled yet. ``trigger``:
         ``sync`` after an import, ``manual`` for Match Now, ``undo`` after a
-        person undid a reconciliation (proposals only, never automatic).
+        person undid a reconciliation and ``refresh`` when an item its
+        proposals counted on changed (both: proposals only, never automatic).
         Returns a Counter: lines, auto, fees, proposed, nothing, would_auto,
         failed."""
         stats = Counter()
@@ -56,6 +57,26 @@ class BankApiMatcher(models.AbstractModel):
                 company, matcher.env[lines._name].browse(line_ids), trigger, stats
             )
         return stats
+
+    @api.model
+    def _match_imported_lines(self, lines, source):
+        """Match an import's new lines in the same transaction, whatever
+        brought them (a sync, an MT940 or camt file): the invoices are paid
+        the moment the statement arrives. A matching failure never costs the
+        import: the lines stay, unmatched, for Match Now. Returns the
+        matching's Counter (``error`` set when it failed)."""
+        if not lines:
+            return Counter()
+        try:
+            with self.env.cr.savepoint():
+                return self._match_statement_lines(lines, trigger="sync")
+        except Exception:
+            _logger.exception(
+                "Matching the new lines of %s failed; they stay unmatched until "
+                "Match Now",
+                source,
+            )
+            return Counter(error=1)
 
     @api.model
     def _notify_stats(self, stats):
@@ -125,7 +146,7 @@ class BankApiMatcher(models.AbstractModel):
             pilot = line.journal_id.id in pilot_journals
             # A line whose automatic reconciliation a person undid is never
             # reconciled automatically again.
-            blocked = trigger == "undo" or line.bank_api_corrected
+            blocked = trigger in ("undo", "refresh") or line.bank_api_corrected
             if result.fee is not None:
                 would_auto = result.fee.auto and not blocked
                 if would_auto and not pilot:

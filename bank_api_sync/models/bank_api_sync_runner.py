@@ -496,21 +496,9 @@ class BankApiSyncRunner(models.AbstractModel):
     def _after_account_import(self, account, result):
         """Match the new lines right away, in the same transaction: the
         invoices are paid the moment the statement arrives."""
-        if not result.lines:
-            return
-        try:
-            # A matching failure must never cost the import: the lines stay,
-            # unmatched, and Match Now can be run on them later.
-            with self.env.cr.savepoint():
-                self.env["bank.api.matcher"]._match_statement_lines(
-                    result.lines, trigger="sync"
-                )
-        except Exception:
-            _logger.exception(
-                "Matching the new lines of bank account %s failed; they stay "
-                "unmatched until Match Now",
-                account.id,
-            )
+        self.env["bank.api.matcher"]._match_imported_lines(
+            result.lines, f"bank account {account.id}"
+        )
 
     def _finish(self, log, started, status, message=None):
         log.write(

@@ -32,6 +32,7 @@ import io
 import logging
 import posixpath
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -87,6 +88,7 @@ class Mt940ImportResult:
     lines: object = None  # account.bank.statement.line created
     duplicates: int = 0
     warnings: list = field(default_factory=list)
+    matching: Counter = field(default_factory=Counter)  # the matcher's figures
 
 
 def statement_key(statement):
@@ -146,6 +148,10 @@ class BankApiMt940Importer(models.AbstractModel):
         self._file_attachments(planned, attachments)
         self.env["bank.api.balance.snapshot"]._record_journals(
             result.statements.journal_id, "file"
+        )
+        # Matched in the same run, as a sync's lines are.
+        result.matching = self.env["bank.api.matcher"]._match_imported_lines(
+            result.lines, f"statement files of journal {journal.id}"
         )
         return result
 

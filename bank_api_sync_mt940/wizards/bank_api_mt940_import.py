@@ -59,6 +59,21 @@ class BankApiMt940Import(models.TransientModel):
     statement_count = fields.Integer(string="Statements Read", readonly=True)
     line_count = fields.Integer(string="Lines Created", readonly=True)
     duplicate_count = fields.Integer(string="Duplicates Skipped", readonly=True)
+    auto_count = fields.Integer(
+        string="Reconciled Automatically",
+        readonly=True,
+        help="New lines the matching reconciled in the same run.",
+    )
+    review_count = fields.Integer(
+        string="To Review",
+        readonly=True,
+        help="New lines waiting with proposals in Bank Lines to Review.",
+    )
+    no_proposal_count = fields.Integer(
+        string="Without Proposal",
+        readonly=True,
+        help="New lines for which the matching found nothing.",
+    )
     warnings = fields.Text(readonly=True)
     statement_ids = fields.Many2many(
         "account.bank.statement", string="Statements", readonly=True
@@ -81,14 +96,33 @@ class BankApiMt940Import(models.TransientModel):
             encoding=self.encoding,
             import_anyway=self.import_anyway,
         )
+        matching = result.matching
+        warnings = list(result.warnings)
+        if matching["error"]:
+            warnings.append(
+                self.env._(
+                    "The new lines could not be matched: run Match Now on the "
+                    "journal's card."
+                )
+            )
+        elif matching["would_auto"]:
+            warnings.append(
+                self.env._(
+                    "Pilot mode: %(count)s would have been reconciled automatically.",
+                    count=matching["would_auto"],
+                )
+            )
         self.write(
             {
                 "state": "done",
+                "auto_count": matching["auto"],
+                "review_count": matching["proposed"],
+                "no_proposal_count": matching["nothing"],
                 "file_count": result.files,
                 "statement_count": result.statements_read,
                 "line_count": len(result.lines),
                 "duplicate_count": result.duplicates,
-                "warnings": "\n".join(result.warnings) or False,
+                "warnings": "\n".join(warnings) or False,
                 "statement_ids": [fields.Command.set(result.statements.ids)],
                 "line_ids": [fields.Command.set(result.lines.ids)],
             }
