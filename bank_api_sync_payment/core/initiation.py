@@ -65,6 +65,9 @@ class PaymentBatch:
     execution_date: date
     transfers: tuple
     idempotency_key: str
+    # Ask the bank to book a bulk as one debit of its total (NextGenPSD2
+    # ``batchBookingPreferred``); the bank may still book each transfer.
+    batch_booking: bool = False
 
 
 @dataclass(frozen=True)
@@ -144,7 +147,7 @@ class BerlinGroupPayments:
         }
         if bulk:
             return {
-                "batchBookingPreferred": False,
+                "batchBookingPreferred": batch.batch_booking,
                 **debtor,
                 "requestedExecutionDate": batch.execution_date.isoformat(),
                 "payments": entries,

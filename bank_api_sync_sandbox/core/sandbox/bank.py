@@ -321,6 +321,7 @@ class SandboxBank:
                     payment.transfers
                 )
             ],
+            batch=payment.batch_booking,
         )
 
     def balances(self, resource_id: str) -> dict:
