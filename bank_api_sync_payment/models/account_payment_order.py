@@ -9,7 +9,6 @@ from ..core.accounts import compact_account, nrb, polish_nip
 from ..core.audit import content_hash
 from ..core.checks import OrderFacts, check_order, payment_key
 from ..core.elixir import ElixirError, ElixirTransfer, elixir_file
-from ..core.fake_whitelist import EMBEDDED, embedded_whitelist_url
 from ..core.initiation import (
     STATUS_STATES,
     PaymentBatch,
@@ -875,7 +874,7 @@ class AccountPaymentOrder(models.Model):
             .sudo()
             .get_param("bank_api_sync_payment.whitelist_url", PRODUCTION_URL)
         )
-        return embedded_whitelist_url() if url == EMBEDDED else url
+        return url
 
     def _bank_api_blocked_message(self, lines):
         listed = [
