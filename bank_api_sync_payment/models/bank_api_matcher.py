@@ -110,7 +110,11 @@ class BankApiMatcher(models.AbstractModel):
             currency=payment.currency_id.name,
             end_to_end_id=lines[:1].name or "",
             creditor_iban=compact_account(payment.partner_bank_id.acc_number) or "",
-            references=tuple(filter(None, lines.mapped("name"))),
+            # The order lines' references, and the title the payee reads
+            # (what a bank without end-to-end ids gives back).
+            references=tuple(
+                filter(None, [*lines.mapped("name"), payment.payment_reference])
+            ),
             batch_ids=tuple(filter(None, [order.bank_api_bank_payment_id, order.name])),
         )
 

@@ -103,3 +103,16 @@ def test_a_batch_debit_is_split_across_the_order_payments():
     assert match_executed(lines, payments) == []
     lines = [line(10, "-3690.00", None, None, "Bulk payment pay-0000041")]
     assert match_executed(lines, payments) == []
+
+
+def test_the_title_the_payee_reads_is_a_reference_too():
+    """A bank that gives back no end-to-end id (PolishAPI statements, files)
+    still names the title: with the amount and the payee, it is evidence."""
+    payments = [
+        payment(1, "2460.00", "L2", refs=["L2", "/VAT/460,00/IDC/5260250274/INV/FV/1"]),
+        payment(2, "2460.00", "L3", refs=["L3", "FV/2"]),
+    ]
+    lines = [
+        line(10, "-2460.00", None, SUPPLIER, "/VAT/460,00/IDC/5260250274/INV/FV/1")
+    ]
+    assert pairs(match_executed(lines, payments)) == {10: ((1,), "reference")}
