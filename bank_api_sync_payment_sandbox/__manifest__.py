@@ -3,7 +3,7 @@
     "summary": "Glue installed with both the payments and the Sandbox Bank add-ons: "
     "the demo's vendor bills paid through the Sandbox Bank, and the payments' "
     "end-to-end tests against it",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/bank-api-sync/bank_api_sync",
     "author": "bank_api_sync contributors",

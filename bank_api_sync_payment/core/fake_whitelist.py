@@ -1,6 +1,7 @@
-"""A stand-in for the Ministry of Finance's VAT white list, for the sandbox
-and the tests: the same paths, parameters, answers and error codes as the
-real register (see whitelist.py), over real HTTP on loopback.
+"""A stand-in for the Ministry of Finance's VAT white list, for this add-on's
+tests (the demo asks the one the Sandbox Bank serves): the same paths,
+parameters, answers and error codes as the real register (see whitelist.py),
+over real HTTP on loopback.
 
 ``FakeWhiteList.register(nip, account, name)`` puts an account on the list;
 every other pair is answered ``NIE``. Each answer gets a fresh ``requestId``
@@ -154,28 +155,3 @@ class FakeWhiteListServer(ThreadingHTTPServer):
     def stop(self):
         self.shutdown()
         self.server_close()
-
-
-# The taxpayers the demo's suppliers are (NIP, listed account, name): the
-# embedded stand-in knows them, every other pair is answered NIE.
-DEMO_TAXPAYERS = (
-    ("5213017228", "PL21102028920000000000001234", "Hurtownia Elektryczna Volt"),
-    ("1234563218", "PL91116022020000000123456789", "Biuro Rachunkowe Saldo"),
-)
-EMBEDDED = "embedded"
-_embedded_lock = threading.Lock()
-_embedded_server = None
-
-
-def embedded_whitelist_url() -> str:
-    """The stand-in served by this process (started on first use, on a free
-    loopback port), for the demo: the white list parameter set to
-    ``embedded`` asks it instead of the Ministry."""
-    global _embedded_server
-    with _embedded_lock:
-        if _embedded_server is None:
-            register = FakeWhiteList()
-            for nip, account, name in DEMO_TAXPAYERS:
-                register.register(nip, account, name)
-            _embedded_server = FakeWhiteListServer(register).start()
-        return _embedded_server.url

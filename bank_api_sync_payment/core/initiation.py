@@ -2,7 +2,10 @@
 
 ``initiator_for(client)`` gives the payment initiator of a bank client, or
 None when its standard has none here (then the order leaves as a file). The
-Odoo glue never names a provider: it asks for the capability.
+Odoo glue never names a provider: it asks for the capability. Each standard
+registers its initiator for its client class (``register_initiator``): the
+Berlin Group one below, PolishAPI's in ``polishapi_payments.py``; a provider
+whose client derives from one of those classes pays through it.
 
 Berlin Group NextGenPSD2 1.3.11 (``BerlinGroupPayments``): one transfer is a
 single payment (``POST /v1/payments/{product}``), several a bulk payment
@@ -46,6 +49,16 @@ STATUS_STATES = {
     "ACCC": "executed",
     "RJCT": "rejected",
     "CANC": "rejected",
+    # PolishAPI 2.1.1: a payment's generalStatus (PaymentStatus) and a
+    # bundle's bundleStatus.
+    "submitted": "sent",
+    "inProgress": "sent",
+    "pending": "accepted",
+    "scheduled": "accepted",
+    "partiallyDone": "accepted",
+    "done": "executed",
+    "rejected": "rejected",
+    "cancelled": "rejected",
 }
 
 
@@ -65,6 +78,9 @@ class PaymentBatch:
     execution_date: date
     transfers: tuple
     idempotency_key: str
+    # Ask the bank to book a bulk as one debit of its total (NextGenPSD2
+    # ``batchBookingPreferred``); the bank may still book each transfer.
+    batch_booking: bool = False
 
 
 @dataclass(frozen=True)
@@ -144,7 +160,7 @@ class BerlinGroupPayments:
         }
         if bulk:
             return {
-                "batchBookingPreferred": False,
+                "batchBookingPreferred": batch.batch_booking,
                 **debtor,
                 "requestedExecutionDate": batch.execution_date.isoformat(),
                 "payments": entries,
@@ -186,8 +202,21 @@ class BerlinGroupPayments:
         self._post(link, {}, "payment authorisation", request_id)
 
 
+_INITIATORS = []  # (client class, initiator class), in registration order
+
+
+def register_initiator(client_class, initiator_class):
+    """Clients of ``client_class`` (and its subclasses) pay through
+    ``initiator_class(client)``."""
+    _INITIATORS.append((client_class, initiator_class))
+
+
 def initiator_for(client):
     """The payment capability of ``client``, or None."""
-    if isinstance(client, berlin_group.BerlinGroupClient):
-        return BerlinGroupPayments(client)
+    for client_class, initiator_class in _INITIATORS:
+        if isinstance(client, client_class):
+            return initiator_class(client)
     return None
+
+
+register_initiator(berlin_group.BerlinGroupClient, BerlinGroupPayments)

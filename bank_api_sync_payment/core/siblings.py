@@ -15,3 +15,4 @@ def core_module(addon: str, name: str):
 
 berlin_group = core_module("bank_api_sync", "providers.berlin_group")
 errors = core_module("bank_api_sync", "errors")
+polishapi = core_module("bank_api_sync", "providers.polishapi")

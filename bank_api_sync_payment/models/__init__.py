@@ -8,3 +8,4 @@ from . import bank_api_payment_approval_limit
 from . import bank_api_whitelist_check
 from . import account_payment_line
 from . import account_payment_order
+from . import bank_api_matcher

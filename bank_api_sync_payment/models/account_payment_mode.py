@@ -10,3 +10,9 @@ class AccountPaymentMode(models.Model):
         "that feeds the order's bank journal (payment initiation), instead "
         "of a file to upload.",
     )
+    bank_api_batch_booking = fields.Boolean(
+        string="Batch Booking",
+        help="Ask the bank to book an order of several payments as one debit "
+        "of its total. The next sync splits that debit across the order's "
+        "payments.",
+    )

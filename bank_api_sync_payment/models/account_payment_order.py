@@ -9,7 +9,6 @@ from ..core.accounts import compact_account, nrb, polish_nip
 from ..core.audit import content_hash
 from ..core.checks import OrderFacts, check_order, payment_key
 from ..core.elixir import ElixirError, ElixirTransfer, elixir_file
-from ..core.fake_whitelist import EMBEDDED, embedded_whitelist_url
 from ..core.initiation import (
     STATUS_STATES,
     PaymentBatch,
@@ -50,6 +49,7 @@ APPROVAL_FIELDS = frozenset(
         "bank_api_bank_payment_id",
         "bank_api_bank_path",
         "bank_api_bank_status",
+        "bank_api_booked",
     }
 )
 # What a person reads of the bank's ISO 20022 status, and the audit event of
@@ -127,6 +127,13 @@ class AccountPaymentOrder(models.Model):
         help="The bank's ISO 20022 status of the payment (RCVD received, ACSP "
         "accepted, ACSC executed, RJCT rejected...).",
     )
+    bank_api_booked = fields.Boolean(
+        string="Booked on the Statement",
+        readonly=True,
+        copy=False,
+        help="Every payment of the order is on a bank statement line, "
+        "reconciled with it: the bills are paid.",
+    )
     bank_api_bank_state = fields.Selection(
         selection=[
             ("sent", "Sent"),
@@ -167,11 +174,13 @@ class AccountPaymentOrder(models.Model):
                 else self.env._("Intact")
             )
 
-    @api.depends("bank_api_bank_status")
+    @api.depends("bank_api_bank_status", "bank_api_booked")
     def _compute_bank_api_bank_state(self):
         for order in self:
             status = order.bank_api_bank_status
-            order.bank_api_bank_state = STATUS_STATES.get(status or "")
+            order.bank_api_bank_state = (
+                "executed" if order.bank_api_booked else STATUS_STATES.get(status or "")
+            )
 
     @api.depends("payment_line_ids.bank_api_whitelist_blocked")
     def _compute_bank_api_blocked_count(self):
@@ -492,6 +501,25 @@ class AccountPaymentOrder(models.Model):
         if state == "rejected":
             self.action_cancel()
 
+    def _bank_api_note_booked(self):
+        """The orders whose payments are all on the statement now (reconciled
+        with their bank lines): executed, whatever the bank's last status
+        said, and the audit trail says so once."""
+        for order in self.filtered(lambda o: o.state == "uploaded"):
+            payments = order.payment_ids.filtered(lambda p: p.state != "canceled")
+            if order.bank_api_booked or not payments:
+                continue
+            if not all(payment.is_matched for payment in payments):
+                continue
+            order.sudo().bank_api_booked = True
+            order._bank_api_audit(
+                "booked",
+                self.env._(
+                    "Every payment of the order is on the bank statement, "
+                    "reconciled with its bank line: the bills are paid."
+                ),
+            )
+
     def _bank_api_connection(self):
         """The connection that feeds the order's bank journal."""
         account = (
@@ -529,6 +557,7 @@ class AccountPaymentOrder(models.Model):
             execution_date=max([fields.Date.context_today(self), *dates[:1]]),
             transfers=transfers,
             idempotency_key=self._bank_api_idempotency_key(),
+            batch_booking=self.payment_mode_id.bank_api_batch_booking,
         )
 
     def _bank_api_idempotency_key(self):
@@ -845,7 +874,7 @@ class AccountPaymentOrder(models.Model):
             .sudo()
             .get_param("bank_api_sync_payment.whitelist_url", PRODUCTION_URL)
         )
-        return embedded_whitelist_url() if url == EMBEDDED else url
+        return url
 
     def _bank_api_blocked_message(self, lines):
         listed = [

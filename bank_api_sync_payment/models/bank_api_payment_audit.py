@@ -13,6 +13,7 @@ EVENTS = [
     ("bank_accepted", "Accepted by the Bank"),
     ("bank_rejected", "Rejected by the Bank"),
     ("executed", "Executed"),
+    ("booked", "Booked on the Statement"),
     ("cancelled", "Cancelled"),
     ("reset", "Back to Draft"),
     ("whitelist_override", "White List Override"),

@@ -1,6 +1,6 @@
 from odoo import Command, api, fields, models
 
-from odoo.addons.bank_api_sync_payment.core.fake_whitelist import DEMO_TAXPAYERS
+from odoo.addons.bank_api_sync_sandbox.core.sandbox.whitelist import SANDBOX_TAXPAYERS
 
 UNLISTED_SUPPLIER = ("7740001454", "PL10105000997603123456789123", "Transport Kowalski")
 
@@ -23,6 +23,10 @@ class BankApiPaymentDemo(models.AbstractModel):
         journal = account.journal_id
         if not journal:
             return
+        # The VAT white list the Sandbox Bank serves knows the demo suppliers.
+        self.env["ir.config_parameter"].sudo().set_param(
+            "bank_api_sync_payment.whitelist_url", "sandbox"
+        )
         # The Sandbox Bank's consent covers payments: orders go through its API.
         account.connection_id.bank_api_payments_scope = True
         admin = self.env.ref("base.user_admin")
@@ -47,7 +51,7 @@ class BankApiPaymentDemo(models.AbstractModel):
         )
         suppliers = [
             self._supplier(nip, iban, name)
-            for nip, iban, name in (*DEMO_TAXPAYERS, UNLISTED_SUPPLIER)
+            for nip, iban, name in (*SANDBOX_TAXPAYERS, UNLISTED_SUPPLIER)
         ]
         bills = self.env["account.move"]
         for partner, net, ref, split in (

@@ -1,1 +1,2 @@
 from . import test_send_by_api
+from . import test_whitelist_sandbox

@@ -102,3 +102,66 @@ class TestSendByApi(PaymentOrderCase, SandboxSyncCase):
         self.assertEqual(order.state, "cancel")
         self.assertEqual(set(bills.mapped("payment_state")), {"not_paid"})
         self.assertEqual(self.events(order)[-2:], ["bank_rejected", "cancelled"])
+
+    def booked_lines(self, order):
+        return self.env["account.bank.statement.line"].search(
+            [
+                ("journal_id", "=", order.journal_id.id),
+                ("amount", "<", 0),
+                ("bank_api_auto_reason", "ilike", order.name),
+            ]
+        )
+
+    def test_the_next_sync_pays_the_bills(self):
+        """Bills, order, a second person's approval, sending, the bank's
+        status, then the next sync: each transfer's debit on the statement is
+        reconciled with its payment, the bills are paid and the order shows
+        executed."""
+        order, bills = self.approved_order()
+        order.with_user(self.preparer).action_bank_api_send()
+        self.assertEqual(set(bills.mapped("payment_state")), {"in_payment"})
+        order.with_user(self.preparer).action_bank_api_check_status()
+        self.sync()
+        self.assertEqual(set(bills.mapped("payment_state")), {"paid"})
+        self.assertTrue(order.bank_api_booked)
+        self.assertEqual(order.bank_api_bank_state, "executed")
+        self.assertEqual(self.events(order)[-3:], ["sent", "executed", "booked"])
+        lines = self.booked_lines(order)
+        self.assertEqual(sorted(lines.mapped("amount")), [-2460.0, -1230.0])
+        self.assertEqual(set(lines.mapped("is_reconciled")), {True})
+        self.assertEqual(set(lines.mapped("bank_api_reconciled_how")), {"auto"})
+        self.assertIn("end-to-end id", lines[0].bank_api_auto_reason)
+        self.assertEqual(set(order.payment_ids.mapped("is_matched")), {True})
+        # Syncing again changes nothing: each payment is booked once.
+        self.sync()
+        self.assertEqual(len(self.booked_lines(order)), 2)
+        self.assertEqual(self.events(order).count("booked"), 1)
+
+    def test_a_batch_debit_is_split_across_the_order(self):
+        self.api_mode.bank_api_batch_booking = True
+        order, bills = self.approved_order()
+        order.with_user(self.preparer).action_bank_api_send()
+        self.sync()
+        lines = self.booked_lines(order)
+        self.assertEqual(lines.mapped("amount"), [-3690.0])
+        self.assertTrue(lines.is_reconciled)
+        self.assertIn(order.bank_api_bank_payment_id, lines.payment_ref)
+        self.assertEqual(set(bills.mapped("payment_state")), {"paid"})
+        self.assertEqual(order.bank_api_bank_state, "executed")
+
+    def test_a_debit_of_another_amount_is_left_to_a_person(self):
+        """The bank booked the payment for another amount: no evidence is
+        enough, the line waits and the bills stay in payment."""
+        order, bills = self.approved_order()
+        order.with_user(self.preparer).action_bank_api_send()
+        payment = self.bank.payments.payments[order.bank_api_bank_payment_id]
+        for movement in self.bank.ledger_book.movements(
+            self.accounts.filtered(lambda a: a.currency_id.name == "PLN").resource_id,
+            payment.execution_date,
+        ):
+            if movement.kind == "initiated_payment":
+                movement.amount -= 1
+        self.sync()
+        self.assertEqual(set(bills.mapped("payment_state")), {"in_payment"})
+        self.assertFalse(order.bank_api_booked)
+        self.assertFalse(self.booked_lines(order))

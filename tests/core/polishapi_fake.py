@@ -15,6 +15,16 @@ date-times carry their UTC offset (the bank's local time, +01:00), names are
 cut into lines of at most 35 characters (``NameAddress``). One known
 exception: an overdrawn account's balance is sent with its minus sign, which
 the file's unsigned amount pattern cannot express (the balances are required).
+
+Payments (PIS): ``domestic`` (``DomesticRequest``) and ``bundle``
+(``BundleRequest`` of ``domesticTransfers``) are checked field by field
+against the specification's limits (account numbers of at most 34
+characters, 1 to 4 name lines of 35, a description of at most 140, an amount
+and a currency, ``deliveryMode`` and ``system`` from their lists, a bundle's
+total equal to its transfers'), deduplicated on ``tppTransactionId`` /
+``tppBundleId`` (the same id with another body is refused), and answered
+``submitted`` / ``inProgress``; ``getPayment`` and ``getBundle`` tell the
+status, ``done`` once ``execute_payments()`` was called.
 """
 
 import json
@@ -23,6 +33,7 @@ import textwrap
 import threading
 import uuid
 from datetime import date, timedelta, timezone
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -36,7 +47,20 @@ REQUIRED = {
     "getTransactionsDone": ("accountNumber",),
     "getTransactionsPending": ("accountNumber",),
     "getHolds": ("accountNumber",),
+    "domestic": (
+        "recipient",
+        "sender",
+        "transferData",
+        "tppTransactionId",
+        "deliveryMode",
+        "system",
+    ),
+    "bundle": ("tppBundleId", "transfersTotalAmount", "typeOfTransfers"),
+    "getPayment": ("paymentId",),
+    "getBundle": ("bundleId",),
 }
+DELIVERY_MODES = ("ExpressD0", "StandardD1")
+SYSTEMS = ("Elixir", "ExpressElixir", "Sorbnet", "BlueCash", "Internal")
 
 
 BANK_TIME = "+01:00"  # the bank's local time (Poland, winter)
@@ -65,6 +89,8 @@ class FakePolishApi:
         self.requests = []  # (operation, headers, body)
         self.expire_next_token = False
         self.raw_bodies = []  # the request bodies as received
+        self.payments = {}  # payment or bundle id -> {kind, status, body}
+        self.by_tpp_id = {}  # tppTransactionId / tppBundleId -> id
         # With a seal (core.certificates.Credential), answers are signed
         # (X-JWS-SIGNATURE); ``forge_signatures``: over other bytes.
         self.seal = None
@@ -133,7 +159,10 @@ class FakePolishApi:
         missing = [name for name in REQUIRED.get(operation, ()) if name not in body]
         if missing:
             return 400, {"code": "INVALID_REQUEST", "message": ", ".join(missing)}
-        return 200, {"responseHeader": response_header, **handler(body)}
+        answer = handler(body)
+        if isinstance(answer, tuple):  # (status, error payload)
+            return answer[0], {"responseHeader": response_header, **answer[1]}
+        return 200, {"responseHeader": response_header, **answer}
 
     def authorisation(self, operation, body, response_header):
         if operation == "authorize":
@@ -308,6 +337,110 @@ class FakePolishApi:
         ]
         chunk, info = self.page(holds, body)
         return {"holds": chunk, "pageInfo": info}
+
+    # -- payments (PIS) -------------------------------------------------------
+
+    @staticmethod
+    def transfer_problem(transfer):
+        """What is wrong with one DomesticRequest's transfer fields, or None."""
+        recipient, sender = transfer.get("recipient"), transfer.get("sender")
+        data = transfer.get("transferData") or {}
+        lines = ((recipient or {}).get("nameAddress") or {}).get("value") or []
+        if not recipient or not 0 < len(recipient.get("accountNumber") or "") <= 34:
+            return "recipient.accountNumber"
+        if not 1 <= len(lines) <= 4 or any(len(line) > 35 for line in lines):
+            return "recipient.nameAddress"
+        if sender is None or len(sender.get("accountNumber") or "") > 34:
+            return "sender.accountNumber"
+        if not data.get("description") or len(data["description"]) > 140:
+            return "transferData.description"
+        try:
+            amount = Decimal(data.get("amount"))
+        except (TypeError, ArithmeticError):
+            return "transferData.amount"
+        if amount <= 0 or len(data.get("currency") or "") != 3:
+            return "transferData.amount"
+        if transfer.get("deliveryMode") not in DELIVERY_MODES:
+            return "deliveryMode"
+        if transfer.get("system") not in SYSTEMS:
+            return "system"
+        if transfer.get("splitPayment") and not (
+            transfer.get("transactionInfoSp") or {}
+        ).get("spTaxIdentificationNumber"):
+            return "transactionInfoSp"
+        return None
+
+    def initiate(self, kind, tpp_id, body):
+        content = {k: v for k, v in body.items() if k != "requestHeader"}
+        known = self.by_tpp_id.get(tpp_id)
+        if known is not None:
+            if self.payments[known]["body"] != content:
+                return 400, {"code": "DUPLICATE_ID", "message": tpp_id}
+            return known, self.payments[known]
+        payment_id = f"{kind}-{len(self.payments) + 1:04d}"
+        self.payments[payment_id] = {
+            "kind": kind,
+            "status": "submitted" if kind == "domestic" else "inProgress",
+            "body": content,
+        }
+        self.by_tpp_id[tpp_id] = payment_id
+        return payment_id, self.payments[payment_id]
+
+    def op_domestic(self, body):
+        problem = self.transfer_problem(body)
+        if problem:
+            return 400, {"code": "INVALID_REQUEST", "message": problem}
+        payment_id, payment = self.initiate("domestic", body["tppTransactionId"], body)
+        if payment_id == 400:
+            return payment_id, payment
+        return {
+            "paymentId": payment_id,
+            "generalStatus": payment["status"],
+            "detailedStatus": "accepted for execution",
+        }
+
+    def op_bundle(self, body):
+        transfers = body.get("domesticTransfers") or []
+        if body["typeOfTransfers"] != "domestic" or not transfers:
+            return 400, {"code": "INVALID_REQUEST", "message": "domesticTransfers"}
+        for transfer in transfers:
+            problem = self.transfer_problem(transfer) or (
+                None if transfer.get("tppTransactionId") else "tppTransactionId"
+            )
+            if problem:
+                return 400, {"code": "INVALID_REQUEST", "message": problem}
+        total = sum(Decimal(t["transferData"]["amount"]) for t in transfers)
+        if Decimal(body["transfersTotalAmount"]) != total:
+            return 400, {"code": "INVALID_REQUEST", "message": "transfersTotalAmount"}
+        bundle_id, bundle = self.initiate("bundle", body["tppBundleId"], body)
+        if bundle_id == 400:
+            return bundle_id, bundle
+        return {"bundleId": bundle_id, "bundleStatus": bundle["status"]}
+
+    def op_getPayment(self, body):
+        payment = self.payments.get(body["paymentId"])
+        if payment is None or payment["kind"] != "domestic":
+            return 400, {"code": "NOT_FOUND", "message": "paymentId"}
+        return {
+            "paymentId": body["paymentId"],
+            "tppTransactionId": payment["body"]["tppTransactionId"],
+            "generalStatus": payment["status"],
+            "detailedStatus": payment["status"],
+        }
+
+    def op_getBundle(self, body):
+        bundle = self.payments.get(body["bundleId"])
+        if bundle is None or bundle["kind"] != "bundle":
+            return 400, {"code": "NOT_FOUND", "message": "bundleId"}
+        return {
+            "bundleId": body["bundleId"],
+            "tppBundleId": bundle["body"]["tppBundleId"],
+            "bundleStatus": bundle["status"],
+        }
+
+    def execute_payments(self):
+        for payment in self.payments.values():
+            payment["status"] = "done"
 
     def login(self, query):
         """The PSU's answer at the login page (``decision`` approve or deny):

@@ -27,8 +27,9 @@ from .consents import ConsentStore
 from .faults import FaultBoard
 from .ledger import DEFAULT_ACCOUNTS, Ledger
 from .payments import PaymentStore
-from .server import SandboxHTTPServer
+from .server import SandboxHTTPServer, json_response
 from .webhooks import WebhookSender
+from .whitelist import SANDBOX_TAXPAYERS, VatWhiteList
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,9 @@ class SandboxBank:
         self.tokens = TokenStore(self.now, client_id, client_secret, token_lifetime)
         self.consents = ConsentStore(self.now, auto_approve_consents, max_consent_days)
         self.payments = PaymentStore(self.today)
+        # The Ministry of Finance's VAT white list, as the sandbox's world
+        # knows it (whitelist.py), under its own paths (/api/...).
+        self.whitelist = VatWhiteList(self.today, taxpayers=SANDBOX_TAXPAYERS)
         self.faults = FaultBoard()
         self.request_log: list[LoggedRequest] = []
         self._extra_windows = []  # absolute (start, end) maintenance windows
@@ -333,6 +337,7 @@ class SandboxBank:
                     payment.transfers
                 )
             ],
+            batch=payment.batch_booking,
         )
 
     def balances(self, resource_id: str) -> dict:
@@ -348,6 +353,7 @@ class SandboxBank:
             "client_id": self.tokens.client_id,
             "token_url": f"{self.url}/oauth2/token" if self.oauth2 else None,
             "api": f"{self.url}/v1",
+            "vat_white_list": self.url,
             "history_days": self.history_days,
             "page_size": self.page_size,
             "accounts": [
@@ -421,6 +427,9 @@ class SandboxBank:
     def dispatch(self, request):
         if request.path == "/sandbox" or request.path.startswith("/sandbox/"):
             return admin.handle(self, request)
+        if request.path.startswith("/api/") and request.method == "GET":
+            # Another service on the same server: none of the bank's rules.
+            return json_response(*self.whitelist.answer(request.path, request.query))
         response = api.handle(self, request)
         # Every answer names the request it answers (Berlin Group requires
         # X-Request-ID in responses); one that came without gets a new id.

@@ -70,7 +70,8 @@ class Movement:
     """One money movement, before it is shown as pending or booked."""
 
     __slots__ = (
-        "amount", "bank_code", "booked_id", "counterparty_iban", "counterparty_name",
+        "amount", "bank_code", "batch_count", "booked_id", "counterparty_iban",
+        "counterparty_name",
         "currency", "day", "end_to_end_id", "fx", "kind", "lag", "linked",
         "pending_id", "proprietary_code", "remittance",
     )  # fmt: skip
@@ -119,6 +120,10 @@ class Movement:
         if self.counterparty_iban:
             tx[f"{side}Account"] = {"iban": self.counterparty_iban}
         tx["remittanceInformationUnstructured"] = self.remittance
+        batch_count = getattr(self, "batch_count", None)
+        if batch_count:
+            tx["batchIndicator"] = True
+            tx["batchNumberOfTransactions"] = batch_count
         tx["bankTransactionCode"] = self.bank_code
         tx["proprietaryBankTransactionCode"] = self.proprietary_code
         return tx
@@ -251,12 +256,25 @@ class Ledger:
         )
         return closing, closing + pending_debits
 
-    def book_initiated(self, resource_id, day, payment_id, transfers):
+    def book_initiated(self, resource_id, day, payment_id, transfers, batch=False):
         """Add the transfers of a payment this bank was asked to make (payment
         initiation) to the account's movements of ``day``, booked that day;
-        ``transfers``: (end-to-end id, amount, creditor iban, name, remittance)."""
+        ``transfers``: (end-to-end id, amount, creditor iban, name, remittance).
+        ``batch``: one debit of their total instead (batch booking)."""
         account = self.accounts[resource_id]
         booked = []
+        count = len(transfers)
+        if batch:
+            total = sum((Decimal(t[1]) for t in transfers), Decimal(0))
+            transfers = [
+                (
+                    None,
+                    total,
+                    None,
+                    None,
+                    f"Bulk payment {payment_id}, {count} transfers",
+                )
+            ]
         for index, (end_to_end, amount, iban, name, remittance) in enumerate(transfers):
             movement = Movement()
             movement.day = day
@@ -273,6 +291,8 @@ class Ledger:
             movement.proprietary_code = (
                 "MPP" if remittance.startswith("/VAT/") else "ELIXIR"
             )
+            if batch:
+                movement.batch_count = count
             movement.booked_id = f"{payment_id}-{index + 1:04d}"
             movement.pending_id = f"{payment_id}-P{index + 1:04d}"
             booked.append(movement)

@@ -22,6 +22,10 @@
   end-to-end id, creditor and remittance), so the next sync brings them.
   ``GET .../{paymentId}/status`` tells ``transactionStatus``, which becomes
   ``ACSC`` once the bank's clock reaches the execution date.
+* A bulk with ``batchBookingPreferred`` true is booked as one debit of its
+  total (remittance ``Bulk payment {paymentId}, {n} transfers``, with
+  ``batchIndicator`` and ``batchNumberOfTransactions``), as banks book a
+  batch; otherwise each transfer is its own debit.
 """
 
 import base64
@@ -51,6 +55,7 @@ class SandboxPayment:
     transfers: list  # (amount, currency, creditor iban, name, remittance, e2e id)
     status: str = "RCVD"
     authorisations: list = field(default_factory=list)
+    batch_booking: bool = False
 
 
 class PaymentStore:
@@ -144,7 +149,13 @@ def parse_initiation(service, body, today):
         raise ValueError("requestedExecutionDate is not a date") from None
     if execution < today:
         raise ValueError("requestedExecutionDate is in the past")
-    return {"debtor_iban": debtor, "execution_date": execution, "transfers": transfers}
+    return {
+        "debtor_iban": debtor,
+        "execution_date": execution,
+        "transfers": transfers,
+        "batch_booking": service == "bulk-payments"
+        and body.get("batchBookingPreferred") is True,
+    }
 
 
 def initiate(bank, request, service, product):

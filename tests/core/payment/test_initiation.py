@@ -143,3 +143,32 @@ def test_a_payment_dated_in_the_past_is_refused(bank):
 def test_an_unknown_status_is_refused():
     with pytest.raises(BankApiError, match="not an ISO 20022 status"):
         state_of("PAID")
+
+
+def test_a_bulk_booked_as_a_batch_is_one_debit_of_its_total(bank):
+    order = PaymentBatch(**{**batch(bank, count=3).__dict__, "batch_booking": True})
+    submission = initiator_for(sandbox_client(bank)).initiate(order)
+    pln = next(a for a in bank.accounts.values() if a.currency == "PLN")
+    ours = [
+        tx
+        for tx in bank.ledger(pln.resource_id, "booked")
+        if submission.payment_id in tx["transactionId"]
+    ]
+    assert len(ours) == 1
+    assert ours[0]["transactionAmount"]["amount"] == "-303.00"
+    assert ours[0]["batchIndicator"] is True
+    assert ours[0]["batchNumberOfTransactions"] == 3
+    assert submission.payment_id in ours[0]["remittanceInformationUnstructured"]
+    assert "endToEndId" not in ours[0]
+
+
+def test_a_single_payment_is_never_booked_as_a_batch(bank):
+    order = PaymentBatch(**{**batch(bank, count=1).__dict__, "batch_booking": True})
+    submission = initiator_for(sandbox_client(bank)).initiate(order)
+    pln = next(a for a in bank.accounts.values() if a.currency == "PLN")
+    ours = [
+        tx
+        for tx in bank.ledger(pln.resource_id, "booked")
+        if submission.payment_id in tx["transactionId"]
+    ]
+    assert [tx["endToEndId"] for tx in ours] == ["P00000"]
