@@ -111,6 +111,18 @@ class TestGoCardlessConnection(HttpCase, BankApiSyncCase):
         self.assertEqual(self.connection._client_settings().client_secret, SECRET_KEY)
         with self.assertRaisesRegex(UserError, "one word"):
             connection.gocardless_secret_key = "two words"
+        # New secrets: the tokens bought with the old ones are forgotten.
+        self.connection.action_gocardless_load_banks()
+        self.assertTrue(self.connection.sudo().access_token_encrypted)
+        connection.gocardless_secret_key = "another-key"
+        self.assertFalse(self.connection.sudo().access_token_encrypted)
+        with self.assertRaisesRegex(UserError, "secret id and secret key"):
+            self.connection.action_gocardless_load_banks()
+        connection.gocardless_secret_key = SECRET_KEY
+        self.connection.action_gocardless_load_banks()
+        self.assertTrue(self.connection.sudo().refresh_token_encrypted)
+        self.connection.gocardless_secret_id = "another-id"
+        self.assertFalse(self.connection.sudo().refresh_token_encrypted)
         # Only accounting administrators load the bank list (a call to the bank).
         with self.assertRaisesRegex(UserError, "Only accounting administrators"):
             self.connection.with_user(self.accountant).action_gocardless_load_banks()
