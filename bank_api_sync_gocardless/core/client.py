@@ -185,6 +185,9 @@ class GoCardlessClient(base.BankClient):
 
     def __init__(self, settings, budget, http=None, **options):
         settings.base_url = settings.base_url or DEFAULT_BASE_URL
+        # GoCardless answers any range in one piece, and each call is one of
+        # the account's few accesses a day: one window, never chunks.
+        settings.max_window_days = max(settings.max_window_days, MAX_HISTORY_DAYS + 1)
         super().__init__(settings, budget, http, **options)
         self.http.retry_after_of = rate_limit_wait
         self.rate_limits: RateLimits | None = None

@@ -5,6 +5,12 @@ from ..core.client import DEFAULT_BASE_URL, MAX_ACCESS_DAYS, MAX_HISTORY_DAYS
 from ..core.siblings import errors as core_errors
 
 MAX_SECRET_LENGTH = 500
+# Tokens bought with other secrets are not these secrets' tokens.
+TOKENS_FORGOTTEN = {
+    "access_token_encrypted": False,
+    "refresh_token_encrypted": False,
+    "token_expires_at": False,
+}
 
 
 class BankApiConnection(models.Model):
@@ -108,6 +114,15 @@ class BankApiConnection(models.Model):
         administrators change it, as the client id."""
         return super()._endpoint_fields() | {"gocardless_secret_id"}
 
+    def write(self, vals):
+        if "gocardless_secret_id" in vals:
+            changed = self.filtered(
+                lambda c: (c.gocardless_secret_id or "")
+                != (vals["gocardless_secret_id"] or "")
+            )
+            changed.sudo().write(TOKENS_FORGOTTEN)
+        return super().write(vals)
+
     def _compute_gocardless_secret_key(self):
         self.gocardless_secret_key = False
 
@@ -123,7 +138,12 @@ class BankApiConnection(models.Model):
                         length=MAX_SECRET_LENGTH,
                     )
                 )
-            connection.sudo().gocardless_secret_key_encrypted = box.encrypt(key)
+            connection.sudo().write(
+                {
+                    "gocardless_secret_key_encrypted": box.encrypt(key),
+                    **TOKENS_FORGOTTEN,
+                }
+            )
         # Write-only: the plain value must not linger in the cache either.
         self.invalidate_recordset(["gocardless_secret_key"])
 

@@ -5,7 +5,7 @@ import requests
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from odoo.addons.bank_api_sync.tests.common import BankApiSyncCase
 
@@ -111,9 +111,41 @@ class TestGoCardlessConnection(HttpCase, BankApiSyncCase):
         self.assertEqual(self.connection._client_settings().client_secret, SECRET_KEY)
         with self.assertRaisesRegex(UserError, "one word"):
             connection.gocardless_secret_key = "two words"
+        # New secrets: the tokens bought with the old ones are forgotten.
+        self.connection.action_gocardless_load_banks()
+        self.assertTrue(self.connection.sudo().access_token_encrypted)
+        connection.gocardless_secret_key = "another-key"
+        self.assertFalse(self.connection.sudo().access_token_encrypted)
+        with self.assertRaisesRegex(UserError, "secret id and secret key"):
+            self.connection.action_gocardless_load_banks()
+        connection.gocardless_secret_key = SECRET_KEY
+        self.connection.action_gocardless_load_banks()
+        self.assertTrue(self.connection.sudo().refresh_token_encrypted)
+        self.connection.gocardless_secret_id = "another-id"
+        self.assertFalse(self.connection.sudo().refresh_token_encrypted)
         # Only accounting administrators load the bank list (a call to the bank).
         with self.assertRaisesRegex(UserError, "Only accounting administrators"):
             self.connection.with_user(self.accountant).action_gocardless_load_banks()
+
+    def test_the_bank_picker_takes_the_banks_history_and_access_days(self):
+        self.connection.gocardless_country = "DE"
+        self.connection.action_gocardless_load_banks()
+        german = self.env["bank.api.gocardless.institution"].search(
+            [("country", "=", "DE")]
+        )
+        self.assertEqual(german.mapped("name"), ["Sandbox Bank DE"])
+        with Form(self.connection) as form:
+            form.gocardless_institution_id = german
+            self.assertEqual(form.gocardless_transaction_total_days, 90)
+            self.assertEqual(form.gocardless_history_days, 90)
+            self.assertEqual(form.gocardless_access_days, 90)
+            # The connection's own history and consent follow the agreement.
+            self.assertEqual(form.max_history_days, 90)
+            self.assertEqual(form.consent_days, 90)
+        self.assertEqual(
+            self.connection._provider_options()["institution_id"],
+            ("SANDBOXBANK_SNDBDEFF"),
+        )
 
     def test_the_agreement_stays_within_what_the_bank_allows(self):
         with self.assertRaisesRegex(ValidationError, "at most 180 days"):

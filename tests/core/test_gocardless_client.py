@@ -161,6 +161,19 @@ def test_connect_sync_and_read_rate_limits(bank, clock):
     assert limits.limit == 1000
 
 
+def test_a_long_period_is_one_call_of_the_accounts_few_a_day(bank, clock):
+    client = make_client(bank, clock, history_days=120)
+    connect(client)
+    (account,) = client.list_accounts()
+    client.settings.max_history_days = 120
+    today = clock.now.date()
+    moves = list(client.iter_transactions(account, today - timedelta(days=100), today))
+    assert len(moves) == 4
+    calls = [line for line in bank.request_log if line[1].endswith("/transactions/")]
+    assert len(calls) == 1
+    assert client.rate_limits.account_remaining == 3
+
+
 def test_the_agreement_cannot_ask_more_than_the_bank_allows(bank, clock):
     client = make_client(bank, clock, history_days=900)
     # GoCardless's own bound (730) is applied; the bank's (540) refuses it.
