@@ -118,6 +118,9 @@ class BerlinGroupPayments:
             body,
             "payments",
             batch.idempotency_key,
+            # The file makes PSU-IP-Address mandatory on a payment initiation:
+            # the person's address, else the one we call the bank from.
+            psu_mandatory=True,
         ).json()
         payment_id = answer.get("paymentId") if isinstance(answer, dict) else None
         if not isinstance(payment_id, str) or not 0 < len(payment_id) <= 128:
@@ -171,7 +174,7 @@ class BerlinGroupPayments:
             "requestedExecutionDate": batch.execution_date.isoformat(),
         }
 
-    def _post(self, path, body, endpoint, request_id):
+    def _post(self, path, body, endpoint, request_id, psu_mandatory=False):
         client = self.client
         client._ensure_token()
         raw = json.dumps(body, separators=(",", ":")).encode("utf-8")
@@ -185,7 +188,7 @@ class BerlinGroupPayments:
                 "request_id": request_id,
                 "headers": {
                     **client._headers(consent=True),
-                    **client._psu_headers(),
+                    **client._psu_headers(mandatory=psu_mandatory),
                     "Content-Type": "application/json",
                     "Digest": digest,
                 },

@@ -132,6 +132,14 @@ class TestConsentRedirect(HttpCase, BankApiSyncCase):
         self.assertFalse(self.connection.account_ids)
         self.assertFalse(self.connection.consent_id)
         self.assertIn("rejected", self.connection.state_message)
+        self.assertIn("refused or cancelled", self.connection.state_message)
+        refused = self.env["bank.api.security.event"].search(
+            [
+                ("connection_id", "=", self.connection.id),
+                ("event_type", "like", "consent_"),
+            ]
+        )
+        self.assertEqual(refused.mapped("event_type"), ["consent_refused"])
 
     def test_forged_stale_and_other_users_states_are_refused(self):
         self.authenticate("bas_account_manager", "bas_account_manager")
@@ -205,8 +213,10 @@ class TestConsentRedirect(HttpCase, BankApiSyncCase):
             ],
             order="id",
         )
+        # The renewal refused at the bank in between is on record too.
         self.assertEqual(
-            events.mapped("event_type"), ["consent_granted", "consent_renewed"]
+            events.mapped("event_type"),
+            ["consent_granted", "consent_refused", "consent_renewed"],
         )
 
     def test_a_bank_using_oauth_sca_is_connected_with_the_code(self):

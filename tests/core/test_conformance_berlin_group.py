@@ -12,7 +12,9 @@ response, the field and the rule.
 
 import dataclasses
 import json
+import uuid
 from datetime import timedelta
+from decimal import Decimal
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import pytest
@@ -22,6 +24,7 @@ from bank_api_sync.core import pki
 from bank_api_sync.core.budget import CallBudget
 from bank_api_sync.core.errors import ConsentError, PeriodInvalid
 from bank_api_sync.core.providers import build_client
+from bank_api_sync_payment.core.initiation import PaymentBatch, Transfer, initiator_for
 from bank_api_sync_sandbox.core.sandbox import SandboxBank
 from bank_api_sync_sandbox.core.sandbox.tls import TlsSetup
 
@@ -32,7 +35,7 @@ OUTSIDE_THE_FILE = ("/oauth2/token", "/.well-known/oauth-authorization-server")
 
 
 def recorded_client(bank, exchanges, **overrides):
-    settings = sandbox_settings(bank, provider="berlin_group", **overrides)
+    settings = sandbox_settings(bank, **{"provider": "berlin_group", **overrides})
     return build_client(
         settings,
         CallBudget(None),
@@ -232,4 +235,37 @@ def test_oauth_sca_and_signed_requests_to_a_strict_bank_conform(clock, tmp_path)
         checked, problems = problems_of(bank, exchanges)
     assert all(e.request_headers.get("Signature") for e in checked)
     assert all(e.url.startswith("https://") for e in checked)
+    assert not problems, pretty(problems)
+
+
+def test_payment_initiation_conforms(clock):
+    """Payment initiation (bank_api_sync_payment): a bulk and a single
+    payment, their authorisation and status, against the file's PIS paths."""
+    exchanges = []
+    with SandboxBank(seed=3, now=clock, per_day=1) as bank:
+        client = recorded_client(bank, exchanges, provider="sandbox")
+        client.create_consent(bank.today() + timedelta(days=30), 4)
+        payments = initiator_for(client)
+        pln = next(a for a in bank.accounts.values() if a.currency == "PLN")
+        for count in (2, 1):
+            order = PaymentBatch(
+                debtor_iban=pln.iban,
+                currency="PLN",
+                execution_date=bank.today(),
+                transfers=tuple(
+                    Transfer(
+                        end_to_end_id=f"P{count}{n}",
+                        amount=Decimal("100.00") + n,
+                        creditor_iban="PL21102028920000000000001234",
+                        creditor_name="Dostawca S.A.",
+                        remittance=f"FV/2026/11/000{n}",
+                    )
+                    for n in range(count)
+                ),
+                idempotency_key=str(uuid.uuid4()),
+            )
+            payments.status(payments.initiate(order))
+        checked, problems = problems_of(bank, exchanges)
+    paths = {urlsplit(e.url).path.split("/")[2] for e in checked}
+    assert {"payments", "bulk-payments"} <= paths
     assert not problems, pretty(problems)

@@ -58,7 +58,7 @@ class TlsSetup:
         qwac = pki.issue("Sandbox TPP QWAC", authority, days=days)
         qseal = pki.issue("Sandbox TPP QSealC", authority, days=days)
         setup = cls(authority, server, qwac, qseal=qseal)
-        return setup.save_to(folder) if folder else setup
+        return setup.save(folder) if folder else setup
 
     @classmethod
     def in_folder(cls, folder, host="127.0.0.1") -> "TlsSetup":
@@ -79,7 +79,7 @@ class TlsSetup:
         )
         return cls(authority, server, qwac, str(folder / "ca.pem"), qseal)
 
-    def save_to(self, folder) -> "TlsSetup":
+    def save(self, folder) -> "TlsSetup":
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         files = {
