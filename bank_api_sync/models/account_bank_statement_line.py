@@ -4,6 +4,20 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.sql import column_exists, create_column
 
+from odoo.addons.base.models.res_bank import sanitize_account_number
+
+# Words of a bank fee's title (Polish, English, German), lower case.
+FEE_WORDS = (
+    "prowizja",
+    "opłata",
+    "oplata",
+    "fee",
+    "charge",
+    "commission",
+    "gebühr",
+    "entgelt",
+)
+
 RECONCILED_HOW = [
     ("auto", "Automatically"),
     ("proposal", "Accepted Proposal"),
@@ -146,6 +160,12 @@ class AccountBankStatementLine(models.Model):
     bank_api_corrected_at = fields.Datetime(
         string="Corrected On", readonly=True, copy=False
     )
+    bank_api_next_step = fields.Char(
+        string="Next Step",
+        compute="_compute_bank_api_next_step",
+        help="For a line the matching found no proposal for: what is most "
+        "likely missing, and what to do.",
+    )
     bank_api_pilot = fields.Boolean(
         related="journal_id.bank_api_pilot_mode", string="Pilot Mode"
     )
@@ -190,6 +210,71 @@ class AccountBankStatementLine(models.Model):
                 lambda proposal: proposal.state == "proposed"
             )
             line.bank_api_best_proposal_id = proposals.sorted("rank")[:1]
+
+    @api.depends(
+        "is_reconciled",
+        "bank_api_best_proposal_id",
+        "bank_api_matched_at",
+        "partner_id",
+        "bank_api_suggested_partner_id",
+        "account_number",
+        "payment_ref",
+        "amount",
+    )
+    def _compute_bank_api_next_step(self):
+        waiting = self.filtered(
+            lambda line: not line.is_reconciled and not line.bank_api_best_proposal_id
+        )
+        (self - waiting).bank_api_next_step = False
+        if not waiting:
+            return
+        own = self._bank_api_own_accounts(waiting.company_id)
+        for line in waiting:
+            line.bank_api_next_step = line._bank_api_next_step(own)
+
+    def _bank_api_own_accounts(self, companies):
+        """The sanitized numbers of the companies' own bank accounts."""
+        banks = (
+            self.env["res.partner.bank"]
+            .sudo()
+            .search([("partner_id", "in", companies.partner_id.ids)])
+        )
+        return set(banks.mapped("sanitized_acc_number"))
+
+    def _bank_api_next_step(self, own_accounts):
+        """What to do with a line without proposal, from what it says."""
+        self.ensure_one()
+        if not self.bank_api_matched_at:
+            return self.env._("Not matched yet: run Match Now.")
+        counterparty = sanitize_account_number(self.account_number or "")
+        if (counterparty and counterparty in own_accounts) or (
+            self.partner_id
+            and self.partner_id.commercial_partner_id == self.company_id.partner_id
+        ):
+            return self.env._(
+                "Likely a transfer between the company's own accounts: reconcile "
+                "it by hand with the internal transfer account."
+            )
+        title = (self.payment_ref or "").lower()
+        if self.amount < 0 and (
+            any(word in title for word in FEE_WORDS) or not counterparty
+        ):
+            return self.env._(
+                "Likely a bank fee: reconcile it by hand on the fee account, or "
+                "add its transaction code or a title keyword to a bank fee "
+                "reconciliation model."
+            )
+        partner = self.partner_id or self.bank_api_suggested_partner_id
+        if not partner:
+            return self.env._(
+                "Payer unknown: set the partner on the line (or the payer's IBAN "
+                "on the partner's form) and run Match Now."
+            )
+        return self.env._(
+            "The amount matches nothing open of %(partner)s: check for an "
+            "invoice or bill not entered yet, or reconcile it by hand.",
+            partner=partner.commercial_partner_id.display_name,
+        )
 
     @api.depends("is_reconciled")
     def _compute_bank_api_reconciled(self):

@@ -62,21 +62,65 @@ class AccountJournal(models.Model):
     bank_api_to_review_count = fields.Integer(
         string="Bank Lines to Review", compute="_compute_bank_api_to_review_count"
     )
+    bank_api_no_proposal_count = fields.Integer(
+        string="Bank Lines without Proposal",
+        compute="_compute_bank_api_to_review_count",
+    )
+    bank_api_last_sync_at = fields.Datetime(
+        string="Last Sync On", compute="_compute_bank_api_last_sync"
+    )
+    bank_api_last_sync_status = fields.Selection(
+        lambda self: self.env["bank.api.sync.log"]._fields["status"].selection,
+        string="Last Sync Outcome",
+        compute="_compute_bank_api_last_sync",
+    )
 
-    @api.depends_context("company")
-    def _compute_bank_api_to_review_count(self):
-        groups = self.env["account.bank.statement.line"]._read_group(
-            [
-                ("journal_id", "in", self.ids),
+    # What each count of the card counts: the card opens exactly these lines
+    # (the review list's filter of the same name has the same domain).
+    def _bank_api_card_domains(self):
+        return {
+            "to_review": [
                 ("is_reconciled", "=", False),
                 ("bank_api_best_proposal_id", "!=", False),
             ],
-            ["journal_id"],
-            ["__count"],
-        )
-        counts = {journal.id: count for journal, count in groups}
+            "no_proposal": [
+                ("is_reconciled", "=", False),
+                ("bank_api_best_proposal_id", "=", False),
+            ],
+        }
+
+    @api.depends_context("company")
+    def _compute_bank_api_to_review_count(self):
+        lines = self.env["account.bank.statement.line"]
+        counts = {}
+        for kind, domain in self._bank_api_card_domains().items():
+            groups = lines._read_group(
+                [("journal_id", "in", self.ids), *domain], ["journal_id"], ["__count"]
+            )
+            counts[kind] = {journal.id: count for journal, count in groups}
         for journal in self:
-            journal.bank_api_to_review_count = counts.get(journal.id, 0)
+            journal.bank_api_to_review_count = counts["to_review"].get(journal.id, 0)
+            journal.bank_api_no_proposal_count = counts["no_proposal"].get(
+                journal.id, 0
+            )
+
+    def _compute_bank_api_last_sync(self):
+        # The card's summary of the last finished run, for whoever sees the
+        # dashboard (the logs themselves are the bank administrators').
+        for journal in self:
+            log = journal._bank_api_last_sync_log()
+            journal.bank_api_last_sync_at = log.ended_at or log.started_at
+            journal.bank_api_last_sync_status = log.status
+
+    def _bank_api_last_sync_log(self):
+        connections = self.sudo().bank_api_account_ids.connection_id
+        logs = self.env["bank.api.sync.log"].sudo()
+        if not connections:
+            return logs
+        return logs.search(
+            [("connection_id", "in", connections.ids), ("status", "!=", "running")],
+            limit=1,
+        )
 
     def action_bank_api_match_now(self):
         """The dashboard card's Match Now: every line of the journal not
@@ -93,6 +137,13 @@ class AccountJournal(models.Model):
         )
 
     def action_bank_api_open_to_review(self):
+        return self._bank_api_open_lines("to_review")
+
+    def action_bank_api_open_no_proposal(self):
+        return self._bank_api_open_lines("no_proposal")
+
+    def _bank_api_open_lines(self, kind):
+        """The review list on exactly the lines the card's count counts."""
         self.ensure_one()
         self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -100,8 +151,9 @@ class AccountJournal(models.Model):
         )
         action["domain"] = [
             ("journal_id", "=", self.id),
-            ("is_reconciled", "=", False),
+            *self._bank_api_card_domains()[kind],
         ]
+        action["context"] = {}
         return action
 
     def action_bank_api_cash_position(self):

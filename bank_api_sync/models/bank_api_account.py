@@ -105,9 +105,11 @@ class BankApiAccount(models.Model):
 
     def _bank_api_feeds_elsewhere(self, journal=None):
         """Where this account's IBAN already lands, other than ``journal``:
-        journals fed by another connection's account with that IBAN, and bank
-        journals whose bank account is that IBAN and that receive statements
-        (files or lines). One text per place: journal, company, source."""
+        journals fed by another active connection's active account with that
+        IBAN, and bank journals whose bank account is that IBAN and that
+        receive statements otherwise (files, or lines without a feed). One
+        text per place: journal, company, connection or feed. A connection or
+        account archived no longer feeds."""
         self.ensure_one()
         iban = sanitize_account_number(self.iban)
         if not iban:
@@ -115,9 +117,11 @@ class BankApiAccount(models.Model):
         places, seen = [], set(journal.ids if journal else [])
         feeding = (
             self.sudo()
-            .with_context(active_test=False)
             .search([("journal_id", "!=", False), ("id", "!=", self._origin.id)])
-            .filtered(lambda other: sanitize_account_number(other.iban) == iban)
+            .filtered(
+                lambda other: other.connection_id.active
+                and sanitize_account_number(other.iban) == iban
+            )
         )
         for other in feeding:
             if other.journal_id.id in seen:
@@ -135,11 +139,12 @@ class BankApiAccount(models.Model):
         journals = (
             self.env["account.journal"]
             .sudo()
-            .with_context(active_test=False)
             .search(
                 [
                     ("type", "=", "bank"),
                     ("bank_account_id.sanitized_acc_number", "=", iban),
+                    # A connection's journals: its accounts, above, tell.
+                    ("bank_statements_source", "!=", "bank_api_sync"),
                     ("id", "not in", list(seen)),
                 ]
             )

@@ -102,3 +102,9 @@ class TestOneBankAccountOneFeed(BankApiSyncCase):
         )
         other.action_create_journal()
         self.assertTrue(other.journal_id)
+
+    def test_an_archived_connection_feeds_no_more(self):
+        self.connection.active = False
+        self.second.action_create_journal()
+        self.assertTrue(self.second.journal_id)
+        self.assertNotEqual(self.second.journal_id, self.first.journal_id)

@@ -36,6 +36,8 @@ class TestMt940ApiDelivery(SandboxSyncCase):
             }
         )
         twin.action_connect()
+        # The same bank accounts fed twice, knowingly: one feed per format.
+        twin.account_ids.second_feed_reason = "Comparing the JSON and MT940 feeds"
         twin.account_ids.action_create_journal()
         return twin
 
