@@ -220,7 +220,8 @@ class BankApiCashPosition(models.Model):
                                   AND move.state = 'posted'
                            ), 0) AS odoo_balance,
                            0 AS pending_amount,
-                           NULL AS last_sync_at,
+                           -- Before any snapshot: when the last statement came.
+                           last_statement.create_date AS last_sync_at,
                            NULL AS sync_interval_hours
                       FROM account_journal journal
                       JOIN res_company company ON company.id = journal.company_id
@@ -228,7 +229,8 @@ class BankApiCashPosition(models.Model):
                         ON bank.id = journal.bank_account_id
                       LEFT JOIN res_bank ON res_bank.id = bank.bank_id
                       JOIN LATERAL (
-                          SELECT statement.balance_end_real, statement.date
+                          SELECT statement.balance_end_real, statement.date,
+                                 statement.create_date
                             FROM account_bank_statement statement
                            WHERE statement.journal_id = journal.id
                            ORDER BY statement.first_line_index DESC NULLS LAST,
@@ -278,7 +280,9 @@ class BankApiCashPosition(models.Model):
                                  AND (fed.last_sync_at IS NULL
                                       OR snapshot.refreshed_at >= fed.last_sync_at)
                             THEN snapshot.source
-                            WHEN fed.last_sync_at IS NOT NULL THEN 'sync'
+                            WHEN fed.last_sync_at IS NOT NULL
+                            THEN CASE WHEN fed.feed = 'file' THEN 'file'
+                                      ELSE 'sync' END
                        END AS refreshed_by,
                        GREATEST(fed.last_sync_at, snapshot.refreshed_at)
                            + make_interval(secs => %(intervals)s * 3600

@@ -82,6 +82,9 @@ class CrossCompanyCase(BankApiSyncCase):
             "account.bank.statement.line": lambda: self.line,
             "account.move": lambda: self.line.move_id,
             "bank.api.match.proposal": lambda: self.proposal,
+            "bank.api.cash.position": lambda: self.env["bank.api.cash.position"].search(
+                [("account_id", "=", self.bank_account.id)]
+            ),
             "bank.api.sync.period": lambda: as_intruder["bank.api.sync.period"].create(
                 {"connection_id": self.connection.id}
             ),

@@ -248,10 +248,11 @@ class TestCashPosition(SandboxSyncCase):
         )
         self.sync()
         Position = self.env["bank.api.cash.position"]
-        self.assertEqual(
-            Position.sudo().search([("journal_id", "=", journal.id)]).company_id,
-            other,
-        )
+        row = Position.sudo().search([("journal_id", "=", journal.id)])
+        self.assertEqual(row.company_id, other)
+        self.assertEqual(row.feed, "file")
+        self.assertEqual(row.refreshed_by, "file", "the statement's arrival")
+        self.assertAlmostEqual(row.bank_balance, 50.0)
         as_accountant = Position.with_user(self.accountant)
         self.assertFalse(as_accountant.search([("journal_id", "=", journal.id)]))
         self.assertEqual(
