@@ -60,9 +60,7 @@ class BankApiOverdueReceivable(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     move_id = fields.Many2one("account.move", string="Document", readonly=True)
     move_line_id = fields.Many2one("account.move.line", readonly=True)
-    invoice_user_id = fields.Many2one(
-        "res.users", string="Salesperson", readonly=True
-    )
+    invoice_user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     date = fields.Date(string="Document Date", readonly=True)
     date_maturity = fields.Date(string="Due Date", readonly=True)
     days_overdue = fields.Integer(string="Days Late", readonly=True, aggregator="max")
@@ -238,7 +236,8 @@ class BankApiOverdueReceivable(models.Model):
                                            '^[A-Z]{2}', ''
                                        ) = regexp_replace(
                                            upper(regexp_replace(
-                                               pt.account_number, '[^A-Za-z0-9]', '', 'g'
+                                               pt.account_number,
+                                               '[^A-Za-z0-9]', '', 'g'
                                            )),
                                            '^[A-Z]{2}', ''
                                        )
@@ -405,10 +404,7 @@ class BankApiOverdueReceivable(models.Model):
 
         def usable(user):
             return (
-                user
-                and user.active
-                and not user.share
-                and company in user.company_ids
+                user and user.active and not user.share and company in user.company_ids
             )
 
         for user, _count in Counter(items.invoice_user_id).most_common():
@@ -468,20 +464,19 @@ class BankApiOverdueReceivable(models.Model):
             )
         else:
             seen = env._("No bank payment from this customer has been seen.")
-        note = (
-            Markup("<p>%s</p><ul>%s</ul><p>%s</p><p>%s</p>")
-            % (
-                env._(
-                    "Invoices of %(customer)s that became late (%(company)s):",
-                    customer=customer.display_name,
-                    company=company.name,
-                ),
-                rows,
-                env._("Total open: %(total)s", total=total),
-                seen,
-            )
+        note = Markup("<p>%s</p><ul>%s</ul><p>%s</p><p>%s</p>") % (
+            env._(
+                "Invoices of %(customer)s that became late (%(company)s):",
+                customer=customer.display_name,
+                company=company.name,
+            ),
+            rows,
+            env._("Total open: %(total)s", total=total),
+            seen,
         )
         summary = env._(
-            "%(count)s invoice(s) late: %(total)s", count=len(items.move_id), total=total
+            "%(count)s invoice(s) late: %(total)s",
+            count=len(items.move_id),
+            total=total,
         )
         return {"summary": summary, "note": note}

@@ -188,9 +188,7 @@ class TestOverdueReceivables(BankApiMatchingCase):
             due="2026-11-25",
             invoice_user_id=self.accountant.id,
         )
-        self.bank_line(
-            510.0, "Zapłata", date="2026-11-10", partner_id=self.kowalski.id
-        )
+        self.bank_line(510.0, "Zapłata", date="2026-11-10", partner_id=self.kowalski.id)
         self.bank_line(
             77.0, "Older payment", date="2026-11-03", partner_id=self.kowalski.id
         )
