@@ -293,3 +293,20 @@ class TestOverdueReceivables(BankApiMatchingCase):
         # Company A's users do not see company B's items in the report.
         seen = self.env(user=self.accountant)["bank.api.overdue.receivable"].search([])
         self.assertNotIn(theirs, seen.move_id)
+
+    def test_a_run_is_bounded_and_the_rest_follows_the_next_day(self):
+        oldest = self.late_invoice(
+            self.kowalski, 100.0, "FV/2026/11/0371", due="2026-11-10"
+        )
+        newer = self.late_invoice(
+            self.nowak, 200.0, "FV/2026/11/0372", due="2026-11-12"
+        )
+        cron = self.env["bank.api.overdue.receivable"]
+        with freeze_time("2026-11-20 10:00:00"):
+            cron._cron_announce_late(limit=1)
+        self.assertIn(oldest.name, str(self.activities(self.kowalski).note))
+        self.assertFalse(self.activities(self.nowak))
+        with freeze_time("2026-11-21 10:00:00"):
+            cron._cron_announce_late(limit=1)
+        self.assertEqual(len(self.activities(self.kowalski)), 1)
+        self.assertIn(newer.name, str(self.activities(self.nowak).note))
