@@ -407,7 +407,9 @@ class BankApiOverdueReceivable(models.Model):
                 user and user.active and not user.share and company in user.company_ids
             )
 
-        for user, _count in Counter(items.invoice_user_id).most_common():
+        for user, _count in Counter(
+            item.invoice_user_id for item in items
+        ).most_common():
             if usable(user):
                 return user
         connections = (

@@ -310,3 +310,27 @@ class TestOverdueReceivables(BankApiMatchingCase):
             cron._cron_announce_late(limit=1)
         self.assertEqual(len(self.activities(self.kowalski)), 1)
         self.assertIn(newer.name, str(self.activities(self.nowak).note))
+
+    def test_the_activity_is_written_in_the_salespersons_language(self):
+        self.env["res.lang"]._activate_lang("pl_PL")
+        self.env["ir.module.module"]._load_module_terms(["bank_api_sync"], ["pl_PL"])
+        self.accountant.lang = "pl_PL"
+        other = new_test_user(
+            self.env,
+            login="bas_overdue_sales",
+            groups="base.group_user,account.group_account_invoice",
+        )
+        # Two of the three late invoices are the accountant's: he is told.
+        for number, user in (("0381", other), ("0382", self.accountant)):
+            self.late_invoice(
+                self.kowalski, 100.0, f"FV/2026/11/{number}", invoice_user_id=user.id
+            )
+        self.late_invoice(
+            self.kowalski, 100.0, "FV/2026/11/0383", invoice_user_id=self.accountant.id
+        )
+        with freeze_time("2026-11-20 10:00:00"):
+            self.env["bank.api.overdue.receivable"]._cron_announce_late()
+        activity = self.activities(self.kowalski)
+        self.assertEqual(activity.user_id, self.accountant)
+        self.assertIn("przekroczyły termin płatności", str(activity.note))
+        self.assertIn("W banku nie widać", str(activity.note))
