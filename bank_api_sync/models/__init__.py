@@ -28,6 +28,7 @@ from . import bank_api_match_allocation
 from . import bank_api_reconciler
 from . import bank_api_matcher
 from . import bank_api_automation_kpi
+from . import bank_api_late_announcement
 from . import bank_api_overdue_receivable
 from . import bank_api_balance_snapshot
 from . import bank_api_cash_position

@@ -16,3 +16,4 @@ from . import test_security_events
 from . import test_fresh_proposals
 from . import test_one_feed
 from . import test_honest_counts
+from . import test_overdue_receivables
