@@ -36,8 +36,12 @@ class BankApiMatcher(models.AbstractModel):
         """Reconcile the lines that book sent payments; returns them."""
         if trigger == "undo":
             return lines.browse()
+        # A journal in pilot mode reconciles nothing; a line whose
+        # reconciliation a person undid is theirs.
         debits = lines.filtered(
-            lambda line: line.amount < 0 and not line.bank_api_corrected
+            lambda line: line.amount < 0
+            and not line.bank_api_corrected
+            and not line.journal_id.bank_api_pilot_mode
         )
         if not debits:
             return lines.browse()

@@ -165,3 +165,13 @@ class TestSendByApi(PaymentOrderCase, SandboxSyncCase):
         self.assertEqual(set(bills.mapped("payment_state")), {"in_payment"})
         self.assertFalse(order.bank_api_booked)
         self.assertFalse(self.booked_lines(order))
+
+    def test_a_journal_in_pilot_mode_reconciles_no_payment(self):
+        order, bills = self.approved_order()
+        self.env["account.journal"].browse(
+            order.journal_id.id
+        ).bank_api_pilot_mode = True
+        order.with_user(self.preparer).action_bank_api_send()
+        self.sync()
+        self.assertEqual(set(bills.mapped("payment_state")), {"in_payment"})
+        self.assertFalse(order.bank_api_booked)
