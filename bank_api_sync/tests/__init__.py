@@ -13,3 +13,4 @@ from . import test_entry_names
 from . import test_reconciled_entries
 from . import test_certificates
 from . import test_security_events
+from . import test_access_groups

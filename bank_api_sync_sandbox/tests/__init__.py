@@ -14,3 +14,4 @@ from . import test_run_transactions
 from . import test_poisoned_transactions
 from . import test_strict_signatures
 from . import test_security_events
+from . import test_kept_aside
