@@ -339,9 +339,9 @@ class BankApiConnection(models.Model):
         """A sync started by a person: PSD2 user-present, no daily quota used.
         ``date_from``/``date_to``: a chosen period instead of the usual window.
 
-        Accounting users may start it; the sync then keeps its books (logs,
-        tokens, quota, statement lines) as the scheduler does, and the log
-        records who started it.
+        Bank Data: Sync users may start it; the sync then runs and keeps its
+        books (logs, tokens, quota, statement lines) as the scheduler does, in
+        transactions of its own, and the log records who started it.
         """
         self.ensure_one()
         self._check_user_access("sync")

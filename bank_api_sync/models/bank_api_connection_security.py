@@ -167,3 +167,38 @@ class BankApiConnection(models.Model):
             "connection_unblocked", self, self.env._("Unblocked by an administrator.")
         )
         return True
+
+    def _demo_security_block(self, intruder_id=None):
+        """Demo data: refused attempts of the kinds the events record (a
+        forged consent redirect, cross-company attempts, a foreign host, an
+        access denied) on each connection, enough to block it. Written in the
+        installing transaction (a cursor of its own would not see the demo
+        connection yet)."""
+        events = self.env["bank.api.security.event"].sudo()
+        attempts = [
+            (
+                "redirect_refused",
+                self.env._("A forged consent return (unknown state)."),
+            ),
+            ("cross_company", self.env._("A user of another company tried Sync Now.")),
+            ("foreign_host", self.env._("A next link pointed to evil.example.")),
+            (
+                "access_denied",
+                self.env._("A user without the access it needs tried Connect."),
+            ),
+            ("cross_company", self.env._("A user of another company tried Connect.")),
+        ]
+        for connection in self.sudo():
+            for event_type, description in attempts:
+                events.create(
+                    {
+                        "event_type": event_type,
+                        "refused": True,
+                        "company_id": connection.company_id.id,
+                        "connection_id": connection.id,
+                        "user_id": intruder_id or self.env.uid,
+                        "source_address": "203.0.113.7",
+                        "description": description,
+                    }
+                )
+            events._block_past_threshold(connection)
