@@ -9,6 +9,7 @@
     "depends": ["account", "mail"],
     "external_dependencies": {"python": ["requests", "cryptography", "joserfc"]},
     "data": [
+        "security/bank_api_sync_groups.xml",
         "security/bank_api_sync_security.xml",
         "security/ir.model.access.csv",
         "security/bank_api_matching_security.xml",
@@ -16,6 +17,7 @@
         "views/bank_api_connection_views.xml",
         "views/bank_api_connection_berlin_group_views.xml",
         "views/bank_api_connection_polishapi_views.xml",
+        "views/bank_api_rejected_transaction_views.xml",
         "views/bank_api_sync_log_views.xml",
         "views/bank_api_usage_views.xml",
         "views/bank_api_security_event_views.xml",

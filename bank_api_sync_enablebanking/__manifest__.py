@@ -2,7 +2,7 @@
     "name": "Bank API Sync - Enable Banking",
     "summary": "Connect Polish and EU banks through Enable Banking, a licensed "
     "PSD2 aggregator: no payment-institution licence of your own needed",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/bank-api-sync/bank_api_sync",
     "author": "bank_api_sync contributors",

@@ -8,12 +8,17 @@ the account imports. Each reason names the limit it hit.
 """
 
 import dataclasses
+import importlib
+import inspect
 import json
 import re
+import sys
 from dataclasses import dataclass
 from decimal import Decimal
 
 from .errors import BankResponseError
+from .model import Account
+from .redaction import redact
 
 # No account holds a quadrillion: a larger amount is a bank's bug or an attack
 # (and beyond what Odoo's floats keep to the cent).
@@ -22,6 +27,11 @@ MAX_AMOUNT = Decimal("1e15")
 MAX_FIELD_LENGTH = 4000
 # How much of a rejected transaction's raw data the log keeps.
 RAW_EXCERPT = 500
+# How much of it is kept with the rejected item, to read it again: larger raw
+# data is kept as an excerpt only (it can be ignored, not reprocessed).
+MAX_RAW_KEPT = 64_000
+# Where a parser kept with a rejected item may come from (never any module).
+PARSER_MODULES = ("odoo.addons.bank_api_sync", "bank_api_sync")
 # Deepest nesting of a transaction's raw data walked for bad characters.
 MAX_RAW_DEPTH = 20
 CURRENCY_CODE = re.compile(r"[A-Z]{3}\Z")
@@ -34,9 +44,76 @@ class Rejected:
     where: str
     reason: str
     raw: str
+    # What the bank sent, whole (JSON, secrets masked), when it is small
+    # enough to keep; and how to read it again (see ``recipe_of``).
+    raw_data: str | None = None
+    recipe: str | None = None
 
     def describe(self) -> str:
         return f"{self.where}: {self.reason}; the bank sent {self.raw}"
+
+
+def raw_data_kept(raw) -> str | None:
+    """``raw`` as JSON to keep with a rejected item (credentials masked), or
+    None when it cannot be dumped or is over ``MAX_RAW_KEPT``."""
+    try:
+        dumped = json.dumps(raw, ensure_ascii=True)
+    except (TypeError, ValueError, RecursionError):
+        return None
+    if len(dumped) > MAX_RAW_KEPT:
+        return None
+    return redact(dumped)
+
+
+def _encode_argument(value):
+    if isinstance(value, Account):
+        return {"__account__": dataclasses.asdict(value)}
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise TypeError(type(value).__name__)
+
+
+def recipe_of(parse, args) -> str | None:
+    """How to read a transaction's raw data again, as JSON: the parser (a
+    function of our code, or a ``_parse*`` method of the client) and its
+    arguments after the raw data; None when it cannot be written down."""
+    if inspect.ismethod(parse):
+        name = f"client.{parse.__name__}"
+    else:
+        name = f"{parse.__module__}:{parse.__qualname__}"
+    try:
+        return json.dumps(
+            {"parser": name, "args": [_encode_argument(arg) for arg in args]}
+        )
+    except TypeError:
+        return None
+
+
+def parser_from_recipe(recipe: str, client):
+    """(parser, args) of a recipe written by ``recipe_of``; ValueError when
+    it names something that is not one of our parsers."""
+    data = json.loads(recipe)
+    name = data["parser"]
+    if name.startswith("client."):
+        method = name[len("client.") :]
+        if not method.startswith("_parse") or not hasattr(client, method):
+            raise ValueError(f"{name} is not a parser of this client")
+        parse = getattr(client, method)
+    else:
+        module_name, _, qualname = name.partition(":")
+        if not module_name.startswith(PARSER_MODULES) or "parse" not in qualname:
+            raise ValueError(f"{name} is not one of the product's parsers")
+        module = sys.modules.get(module_name) or importlib.import_module(module_name)
+        parse = module
+        for part in qualname.split("."):
+            parse = getattr(parse, part)
+    if not callable(parse):
+        raise ValueError(f"{name} is not a parser")
+    args = [
+        Account(**arg["__account__"]) if isinstance(arg, dict) else arg
+        for arg in data["args"]
+    ]
+    return parse, args
 
 
 def raw_excerpt(raw) -> str:
@@ -109,21 +186,26 @@ def transaction_problem(transaction) -> str | None:
     return _raw_problem(transaction.raw, "raw data")
 
 
-def check_or_reject(parse, raw, where: str, rejected: list):
+def check_or_reject(parse, raw, where: str, rejected: list, recipe=None):
     """``parse()``'s transaction when it can be imported; else None, and the
-    reason appended to ``rejected``."""
+    reason appended to ``rejected`` (with the raw data and ``recipe``, how
+    to read it again)."""
+
+    def reject(reason):
+        rejected.append(
+            Rejected(where, reason, raw_excerpt(raw), raw_data_kept(raw), recipe)
+        )
+
     try:
         transaction = parse()
     except (BankResponseError, ArithmeticError, ValueError, RecursionError) as error:
         reason = str(error)
         if reason.startswith(where):
             reason = reason[len(where) :].lstrip(": ")
-        rejected.append(
-            Rejected(where, reason or type(error).__name__, raw_excerpt(raw))
-        )
+        reject(reason or type(error).__name__)
         return None
     problem = transaction_problem(transaction)
     if problem:
-        rejected.append(Rejected(where, problem, raw_excerpt(raw)))
+        reject(problem)
         return None
     return transaction

@@ -11,6 +11,7 @@ from . import bank_api_connection_security
 from . import bank_api_account
 from . import bank_api_pending_transaction
 from . import bank_api_sync_log
+from . import bank_api_rejected_transaction
 from . import bank_api_usage
 from . import bank_api_statement_importer
 from . import bank_api_sync_runner

@@ -306,6 +306,7 @@ class AccountBankStatementLine(models.Model):
     def action_bank_api_match_now(self):
         """Match the selected lines (those not reconciled yet) now."""
         self.check_access("write")
+        self.env["bank.api.connection"]._check_access_level("sync")
         stats = self.env["bank.api.matcher"]._match_statement_lines(
             self, trigger="manual"
         )

@@ -127,6 +127,7 @@ class AccountJournal(models.Model):
         reconciled yet."""
         self.ensure_one()
         self.check_access("read")
+        self.env["bank.api.connection"]._check_access_level("sync")
         lines = self.env["account.bank.statement.line"].search(
             [("journal_id", "=", self.id), ("is_reconciled", "=", False)]
         )

@@ -2,7 +2,7 @@ import os
 from datetime import UTC, time, timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import config
 
 from ..core import errors as core_errors
@@ -15,6 +15,13 @@ from ..core.providers import registry as provider_registry
 ENCRYPTION_KEY_OPTION = "bank_api_sync_encryption_key"
 ENCRYPTION_KEY_ENV = "BANK_API_SYNC_ENCRYPTION_KEY"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# What each kind of action needs (security/bank_api_sync_groups.xml): reading
+# bank data, running syncs, managing connections and their credentials.
+ACCESS_GROUPS = {
+    "read": "bank_api_sync.group_bank_data_read",
+    "sync": "bank_api_sync.group_bank_data_sync",
+    "manage": "bank_api_sync.group_bank_connection_manage",
+}
 
 
 def _aware(moment):
@@ -99,7 +106,7 @@ class BankApiConnection(models.Model):
     client_secret = fields.Char(
         compute="_compute_secret_inputs",
         inverse="_inverse_client_secret",
-        groups="account.group_account_manager",
+        groups="bank_api_sync.group_bank_connection_manage",
         help="Stored encrypted; it is never shown again once saved.",
     )
     has_client_secret = fields.Boolean(compute="_compute_has_client_secret")
@@ -177,6 +184,14 @@ class BankApiConnection(models.Model):
         "bank.api.account", "connection_id", string="Bank Accounts"
     )
     log_ids = fields.One2many("bank.api.sync.log", "connection_id", string="Sync Logs")
+    rejected_transaction_ids = fields.One2many(
+        "bank.api.rejected.transaction",
+        "connection_id",
+        string="Transactions Kept Aside",
+    )
+    rejected_transaction_count = fields.Integer(
+        string="Kept Aside", compute="_compute_rejected_transaction_count"
+    )
     log_count = fields.Integer(compute="_compute_log_count")
     balance_mismatch = fields.Boolean(
         compute="_compute_balance_mismatch",
@@ -254,8 +269,7 @@ class BankApiConnection(models.Model):
     def action_connect(self):
         """Authenticate, ask for a consent and list the accounts it covers."""
         self.ensure_one()
-        self._check_user_access()
-        self._check_manager()
+        self._check_user_access("manage")
         client = self._build_client(user_present=True)
         try:
             # No token first: each client gets the one its consent step needs
@@ -301,8 +315,7 @@ class BankApiConnection(models.Model):
     def action_check_consent(self):
         """After the bank's consent page: is the consent valid now?"""
         self.ensure_one()
-        self._check_user_access()
-        self._check_manager()
+        self._check_user_access("manage")
         client = self._build_client(user_present=True)
         try:
             consent = client.get_consent()
@@ -326,30 +339,20 @@ class BankApiConnection(models.Model):
         """A sync started by a person: PSD2 user-present, no daily quota used.
         ``date_from``/``date_to``: a chosen period instead of the usual window.
 
-        Accounting users may start it; the sync then keeps its books (logs,
-        tokens, quota, statement lines) as the scheduler does, and the log
-        records who started it.
+        Bank Data: Sync users may start it; the sync then runs and keeps its
+        books (logs, tokens, quota, statement lines) as the scheduler does, in
+        transactions of its own, and the log records who started it.
         """
         self.ensure_one()
-        self._check_user_access()
-        if not self.env.user.has_group("account.group_account_user"):
-            raise UserError(
-                self.env._("Only accounting users may sync bank connections.")
-            )
-        psu = self._request_psu_context()
-        log = (
-            self.env["bank.api.sync.runner"]
-            .sudo()
-            ._sync_connection(
-                self.sudo(),
-                trigger="manual",
-                psu=psu,
-                date_from=date_from,
-                date_to=date_to,
-                started_by=self.env.user,
-            )
+        self._check_user_access("sync")
+        return self.env["bank.api.sync.runner"]._sync_connection_apart(
+            self,
+            trigger="manual",
+            psu=self._request_psu_context(),
+            date_from=date_from,
+            date_to=date_to,
+            started_by=self.env.user,
         )
-        return log.with_env(self.env)._notification_action()
 
     def action_sync_in_background(self):
         """Hand the sync to the scheduled action at once: it commits a long
@@ -357,11 +360,7 @@ class BankApiConnection(models.Model):
         limit and keep nothing. An unattended access, like every scheduled
         run: it counts against the consent's daily allowance."""
         self.ensure_one()
-        self._check_user_access()
-        if not self.env.user.has_group("account.group_account_user"):
-            raise UserError(
-                self.env._("Only accounting users may sync bank connections.")
-            )
+        self._check_user_access("sync")
         cron = self.env.ref(
             "bank_api_sync.ir_cron_bank_api_sync", raise_if_not_found=False
         )
@@ -388,6 +387,24 @@ class BankApiConnection(models.Model):
             },
         }
 
+    @api.depends("rejected_transaction_ids.state")
+    def _compute_rejected_transaction_count(self):
+        for connection in self:
+            connection.rejected_transaction_count = len(
+                connection.rejected_transaction_ids.filtered(
+                    lambda item: item.state == "new"
+                )
+            )
+
+    def action_view_rejected_transactions(self):
+        self.ensure_one()
+        self._check_user_access()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "bank_api_sync.bank_api_rejected_transaction_action"
+        )
+        action["domain"] = [("connection_id", "=", self.id)]
+        return action
+
     def action_view_logs(self):
         self.ensure_one()
         self._check_user_access()
@@ -399,8 +416,7 @@ class BankApiConnection(models.Model):
         return action
 
     def action_disconnect(self):
-        self._check_user_access()
-        self._check_manager()
+        self._check_user_access("manage")
         self.sudo().write(
             {
                 "access_token_encrypted": False,
@@ -437,18 +453,33 @@ class BankApiConnection(models.Model):
             ),
         )
 
-    def _check_user_access(self):
+    def _check_user_access(self, level="read"):
         """Before any bank call or write: the person may read the connection
-        (its company is one of theirs). Public methods are called over RPC
-        with any id, and what they do next runs as superuser."""
+        (its company is one of theirs) and is in the group the action needs
+        (``level``: a key of ``ACCESS_GROUPS``). Public methods are called
+        over RPC with any id, and what they do next runs as superuser."""
         self.check_access("read")
         self._check_company()
+        self._check_access_level(level)
+
+    @api.model
+    def _check_access_level(self, level):
+        """Refuse, naming the group needed, a person not in the Bank
+        Connections group of ``level`` (read, sync, manage)."""
+        if self.env.su or self.env.user.has_group(ACCESS_GROUPS[level]):
+            return
+        group = self.env.ref(ACCESS_GROUPS[level]).sudo()
+        raise AccessError(
+            self.env._(
+                "This needs the group %(group)s (Settings > Users, Bank "
+                "Connections); ask an administrator.",
+                group=group.name,
+            )
+        )
 
     def _check_manager(self):
-        if not self.env.user.has_group("account.group_account_manager"):
-            raise UserError(
-                self.env._("Only accounting administrators may connect banks.")
-            )
+        """Connecting, consents and credentials: Bank Connections: Manage."""
+        self._check_access_level("manage")
 
     @api.model
     def _secret_box(self):

@@ -73,11 +73,11 @@ class BankApiConnection(models.Model):
                 )
             raise
 
-    def _check_user_access(self):
+    def _check_user_access(self, level="read"):
         """Refused attempts are recorded (and count towards blocking); a
         blocked connection refuses every action but unblocking."""
         try:
-            result = super()._check_user_access()
+            result = super()._check_user_access(level)
         except (AccessError, UserError):
             self._record_refused_access()
             raise
@@ -106,23 +106,54 @@ class BankApiConnection(models.Model):
             )
 
     def _security_block(self, reason):
-        """Block the connection (runs with sudo) and give its responsible
-        user an activity."""
+        """Block the connection (runs with sudo) and alert its responsible
+        user and the company's Settings administrators: an activity each and
+        a message in the chatter addressed to them."""
         self.ensure_one()
         self.write({"security_blocked": True, "security_blocked_reason": reason})
         self.env["bank.api.security.event"]._record_security_event(
             "connection_blocked", self, reason
         )
-        self.activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=self.env._("Bank connection %(name)s blocked", name=self.name),
-            note=self.env._(
-                "%(reason)s Review its security events; a Settings administrator "
-                "unblocks it.",
+        alerted = self._security_alerted_users()
+        summary = self.env._("Bank connection %(name)s blocked", name=self.name)
+        note = self.env._(
+            "%(reason)s Review its security events; a Settings administrator "
+            "unblocks it.",
+            reason=reason,
+        )
+        for user in alerted:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=summary,
+                note=note,
+                user_id=user.id,
+            )
+        self.message_post(
+            body=self.env._(
+                "Blocked: %(reason)s No action and no scheduled run until a "
+                "Settings administrator unblocks it.",
                 reason=reason,
             ),
-            user_id=(self.user_id or self.env.ref("base.user_admin")).id,
+            partner_ids=alerted.partner_id.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
         )
+
+    def _security_alerted_users(self):
+        """Who is told of a block: the responsible user and the active
+        Settings administrators of the connection's company."""
+        self.ensure_one()
+        admins = (
+            self.env.ref(UNBLOCK_GROUP)
+            .sudo()
+            .users.filtered(
+                lambda user: user.active
+                and not user.share
+                and self.company_id in user.company_ids
+            )
+        )
+        users = self.user_id | admins
+        return users or self.env.ref("base.user_admin")
 
     def action_security_unblock(self):
         self.ensure_one()
@@ -136,3 +167,38 @@ class BankApiConnection(models.Model):
             "connection_unblocked", self, self.env._("Unblocked by an administrator.")
         )
         return True
+
+    def _demo_security_block(self, intruder_id=None):
+        """Demo data: refused attempts of the kinds the events record (a
+        forged consent redirect, cross-company attempts, a foreign host, an
+        access denied) on each connection, enough to block it. Written in the
+        installing transaction (a cursor of its own would not see the demo
+        connection yet)."""
+        events = self.env["bank.api.security.event"].sudo()
+        attempts = [
+            (
+                "redirect_refused",
+                self.env._("A forged consent return (unknown state)."),
+            ),
+            ("cross_company", self.env._("A user of another company tried Sync Now.")),
+            ("foreign_host", self.env._("A next link pointed to evil.example.")),
+            (
+                "access_denied",
+                self.env._("A user without the access it needs tried Connect."),
+            ),
+            ("cross_company", self.env._("A user of another company tried Connect.")),
+        ]
+        for connection in self.sudo():
+            for event_type, description in attempts:
+                events.create(
+                    {
+                        "event_type": event_type,
+                        "refused": True,
+                        "company_id": connection.company_id.id,
+                        "connection_id": connection.id,
+                        "user_id": intruder_id or self.env.uid,
+                        "source_address": "203.0.113.7",
+                        "description": description,
+                    }
+                )
+            events._block_past_threshold(connection)

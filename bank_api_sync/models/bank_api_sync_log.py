@@ -62,6 +62,9 @@ class BankApiSyncLog(models.Model):
         "(the message says which and why); the rest was imported.",
     )
     api_calls = fields.Integer(string="API Calls", readonly=True)
+    rejected_transaction_ids = fields.One2many(
+        "bank.api.rejected.transaction", "log_id", string="Transactions Kept Aside"
+    )
     message = fields.Text(readonly=True)
 
     def _add(self, **counts):

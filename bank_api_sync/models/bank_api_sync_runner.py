@@ -11,7 +11,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..core import errors as core_errors
-from ..core.sanity import Rejected, raw_excerpt
+from ..core.sanity import Rejected, raw_data_kept, raw_excerpt
 from ..core.statement_days import local_today
 from ..core.windows import import_chunks, sync_window
 
@@ -64,6 +64,35 @@ class BankApiSyncRunner(models.AbstractModel):
                     commit_progress=True,
                     calls_before=renewal_calls,
                 )
+
+    @api.model
+    def _sync_connection_apart(self, connection, **kwargs):
+        """A run started by a person (Sync Now, Sync a Period), in
+        transactions of its own as a scheduled run: its log is committed
+        before any bank call and each imported part as it is done, so a
+        request killed half-way (a worker's time limit, a restart) still
+        leaves its log and keeps what it imported, and a serialization
+        failure is retried once. Returns the notification of its outcome,
+        read as the person who started it."""
+        self.env.flush_all()
+        user = self.env.user
+        with self.env.registry.cursor() as cr:
+            env = self.env(cr=cr, su=True)
+            renewal_calls = env[self._name]._renew_token_before_run(
+                env["bank.api.connection"].browse(connection.id)
+            )
+        with self.env.registry.cursor() as cr:
+            env = self.env(cr=cr, su=True)
+            log = env[self._name]._sync_connection(
+                env["bank.api.connection"].browse(connection.id),
+                commit_progress=True,
+                calls_before=renewal_calls,
+                **kwargs,
+            )
+            action = log.with_user(user).sudo(False)._notification_action()
+        # What the request read before the run is stale now.
+        self.env.invalidate_all()
+        return action
 
     @api.model
     def _renew_token_before_run(self, connection):
@@ -354,6 +383,7 @@ class BankApiSyncRunner(models.AbstractModel):
         imports; the log names each one with its reason and raw data."""
         rejected = list(client.rejected)
         client.rejected.clear()
+        recipes, client.recipes = client.recipes, {}
         names = {txn.currency for txn in transactions} | {
             txn.original_currency for txn in transactions if txn.original_currency
         }
@@ -372,6 +402,8 @@ class BankApiSyncRunner(models.AbstractModel):
                         f"transaction {txn.unique_key}",
                         f"the currency {min(unknown)} is unknown to Odoo",
                         raw_excerpt(txn.raw),
+                        raw_data_kept(txn.raw),
+                        recipes.get(id(txn)),
                     )
                 )
             else:
@@ -379,6 +411,7 @@ class BankApiSyncRunner(models.AbstractModel):
         if not rejected:
             return kept, []
         log._add(transactions_rejected=len(rejected))
+        self.env["bank.api.rejected.transaction"]._record(account, log, rejected)
         _logger.warning(
             "Bank sync of account %s kept %s transaction(s) aside",
             account.id,

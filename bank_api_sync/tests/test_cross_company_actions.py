@@ -70,6 +70,14 @@ class CrossCompanyCase(BankApiSyncCase):
         cls.proposal = cls.env["bank.api.match.proposal"].create(
             {"statement_line_id": cls.line.id, "kind": "invoice"}
         )
+        cls.kept_aside = cls.env["bank.api.rejected.transaction"].create(
+            {
+                "connection_id": cls.connection.id,
+                "account_id": cls.bank_account.id,
+                "reason": "the currency QQQ is unknown to Odoo",
+                "raw_data": '{"transactionAmount": {"currency": "QQQ"}}',
+            }
+        )
 
     def records_of_company_a(self):
         """What an intruder would name over RPC, per model; wizards are his
@@ -85,6 +93,7 @@ class CrossCompanyCase(BankApiSyncCase):
             "bank.api.cash.position": lambda: self.env["bank.api.cash.position"].search(
                 [("account_id", "=", self.bank_account.id)]
             ),
+            "bank.api.rejected.transaction": lambda: self.kept_aside,
             "bank.api.sync.period": lambda: as_intruder["bank.api.sync.period"].create(
                 {"connection_id": self.connection.id}
             ),
@@ -132,3 +141,4 @@ class TestCrossCompanyActions(CrossCompanyCase):
         self.assertEqual(self.connection.log_ids, logs_before)
         self.assertEqual(self.connection.state, "connected")
         self.assertFalse(self.bank_account.journal_id)
+        self.assertEqual(self.kept_aside.state, "new")

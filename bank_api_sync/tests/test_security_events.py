@@ -78,8 +78,10 @@ class TestSecurityEvents(BankApiSyncCase):
         self.intrude(1)
         self.assertTrue(self.connection.security_blocked)
         self.assertEqual(len(self.events_of("connection_blocked")), 1)
-        activity = self.connection.activity_ids
-        self.assertEqual(activity.user_id, self.account_manager)
+        activity = self.connection.activity_ids.filtered(
+            lambda activity: activity.user_id == self.account_manager
+        )
+        self.assertEqual(len(activity), 1)
         self.assertIn("blocked", activity.summary)
         # Blocked: the company's own people cannot sync, the scheduler skips it.
         with self.assertRaisesRegex(UserError, "blocked"):
@@ -95,6 +97,34 @@ class TestSecurityEvents(BankApiSyncCase):
         self.connection.with_user(self.admin).action_security_unblock()
         self.assertFalse(self.connection.security_blocked)
         self.assertEqual(self.events_of("connection_unblocked").user_id, self.admin)
+
+    @freeze_time(NOW)
+    def test_a_block_alerts_the_responsible_user_and_the_administrators(self):
+        second_admin = new_test_user(
+            self.env, login="bas_settings_admin", groups="base.group_system"
+        )
+        foreign_admin = new_test_user(
+            self.env,
+            login="bas_foreign_settings_admin",
+            groups="base.group_system",
+            company_id=self.other_company.id,
+            company_ids=[self.other_company.id],
+        )
+        self.intrude(5)
+        self.assertTrue(self.connection.security_blocked)
+        told = self.connection.activity_ids.user_id
+        self.assertLessEqual(self.account_manager | self.admin | second_admin, told)
+        self.assertNotIn(foreign_admin, told)
+        self.assertNotIn(self.intruder, told)
+        message = self.connection.message_ids.filtered(
+            lambda message: "Blocked" in (message.body or "")
+        )
+        self.assertEqual(len(message), 1)
+        self.assertLessEqual(
+            (self.account_manager | self.admin | second_admin).partner_id,
+            message.partner_ids,
+        )
+        self.assertNotIn(foreign_admin.partner_id, message.partner_ids)
 
     def test_refused_attempts_older_than_ten_minutes_do_not_count(self):
         with freeze_time(NOW) as clock:

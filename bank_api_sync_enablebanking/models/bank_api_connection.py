@@ -104,8 +104,7 @@ class BankApiConnection(models.Model):
         """Fill the bank picker with the banks Enable Banking lists for the
         connection's country."""
         self.ensure_one()
-        self._check_user_access()
-        self._check_manager()
+        self._check_user_access("manage")
         country = (self.enablebanking_country or "").strip().upper()
         if len(country) != 2 or not country.isalpha():
             raise UserError(

@@ -6,7 +6,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.bank_api_sync.tests.common import BankApiSyncCase
@@ -119,8 +119,8 @@ class TestEnableBankingConnection(HttpCase, BankApiSyncCase):
         self.assertNotIn("PRIVATE KEY", stored)
         with self.assertRaisesRegex(UserError, "not an unencrypted RSA private key"):
             connection.enablebanking_private_key = "not a key"
-        # Only accounting administrators load the bank list (a call to the bank).
-        with self.assertRaisesRegex(UserError, "Only accounting administrators"):
+        # Only Bank Connections managers load the bank list (a call to the bank).
+        with self.assertRaisesRegex(AccessError, "Bank Connections: Manage"):
             self.connection.with_user(self.accountant).action_enablebanking_load_banks()
 
     def test_connect_sync_and_retire_pending_when_booked(self):

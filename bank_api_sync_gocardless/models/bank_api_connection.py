@@ -213,7 +213,7 @@ class BankApiConnection(models.Model):
         """Fill the bank picker with the banks GoCardless lists for the
         connection's country."""
         self.ensure_one()
-        self._check_user_access()
+        self._check_user_access("manage")
         self._check_manager()
         country = (self.gocardless_country or "").strip().upper()
         if len(country) != 2 or not country.isalpha():

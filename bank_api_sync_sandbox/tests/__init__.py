@@ -15,3 +15,4 @@ from . import test_poisoned_transactions
 from . import test_strict_signatures
 from . import test_security_events
 from . import test_cash_position
+from . import test_kept_aside

@@ -127,6 +127,51 @@ class TestInterruptedRuns(SandboxSyncCase):
             self.assertEqual(account.resume_from, self.bank.today())
             self.assertFalse(account.balance_mismatch)
 
+    def test_a_sync_now_killed_half_way_leaves_its_log_and_keeps_its_parts(self):
+        importer = type(self.env["bank.api.statement.importer"])
+        import_transactions = importer._import_transactions
+        request_cursor = self.env.cr
+        parts, cursors = [], []
+
+        def killed_in_the_third_part(self, journal, transactions, **kwargs):
+            parts.append(transactions)
+            cursors.append(self.env.cr)
+            if len(parts) == 3:
+                raise WorkerKilled
+            return import_transactions(self, journal, transactions, **kwargs)
+
+        with (
+            patch.object(bank_api_sync_runner, "IMPORT_PART", 5),
+            patch.object(importer, "_import_transactions", killed_in_the_third_part),
+        ):
+            killed = False
+            try:
+                self.connection.with_user(self.accountant).action_sync_now()
+            except WorkerKilled:
+                killed = True
+            self.assertTrue(killed, "the run was not killed")
+
+        # The run did not live in the person's request (whose transaction a
+        # killed worker rolls back): its log and first parts were committed.
+        self.assertNotIn(request_cursor, cursors)
+        self.env.invalidate_all()
+        log = self.connection.log_ids[:1]
+        self.assertEqual(
+            (log.trigger, log.status, log.started_by_id),
+            ("manual", "running", self.accountant),
+        )
+        self.assertEqual(
+            sum(len(self.lines_of(account)) for account in self.accounts),
+            len(parts[0]) + len(parts[1]),
+        )
+        # The next run closes it as interrupted and completes the ledger.
+        with patch.object(bank_api_sync_runner, "IMPORT_PART", 5):
+            self.run_scheduler()
+        self.assertEqual(log.status, "failed")
+        self.assertIn("Interrupted", log.message)
+        for account in self.accounts:
+            self.assertLedgerComplete(account, self.window_start())
+
     def test_a_run_whose_transaction_fails_leaves_no_lock_behind(self):
         # The lock of a scheduled run lives in the database session, which
         # Odoo's connection pool keeps for the next cursor. (A token to renew

@@ -199,16 +199,14 @@ class BankApiConnection(models.Model):
     def action_regenerate_webhook_token(self):
         """A new address: the old one answers 404 from now on."""
         self.ensure_one()
-        self._check_user_access()
-        self._check_manager()
+        self._check_user_access("manage")
         self.sudo().webhook_token = self._new_webhook_token()
         return True
 
     def action_drop_previous_webhook_secret(self):
         """End a rotation: only the current secret verifies from now on."""
         self.ensure_one()
-        self._check_user_access()
-        self._check_manager()
+        self._check_user_access("manage")
         self.sudo().webhook_previous_secret_encrypted = False
         return True
 

@@ -16,8 +16,7 @@ class BankApiConnection(models.Model):
         payment of an open customer invoice and sends its webhook; Odoo
         stores it, syncs the account and matches the line to the invoice."""
         self.ensure_one()
-        self._check_user_access()
-        self._check_manager()
+        self._check_user_access("manage")
         if self.provider != "sandbox":
             raise UserError(
                 self.env._("Only a Sandbox Bank connection can book a payment.")

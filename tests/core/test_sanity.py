@@ -1,12 +1,19 @@
 """A transaction the product cannot store is kept aside with its reason; the
 rest of the account imports. Absurd token lifetimes are refused."""
 
+import json
 from datetime import timedelta
 
 import pytest
 
 from bank_api_sync.core.errors import BankResponseError
-from bank_api_sync.core.sanity import MAX_FIELD_LENGTH
+from bank_api_sync.core.sanity import (
+    MAX_FIELD_LENGTH,
+    MAX_RAW_KEPT,
+    check_or_reject,
+    parser_from_recipe,
+    raw_data_kept,
+)
 from bank_api_sync_sandbox.core.sandbox import SandboxBank
 
 from .sandbox_support import Clock, sandbox_client
@@ -77,3 +84,46 @@ def test_an_absurd_token_lifetime_is_refused_with_a_clear_message(bank, expires_
         client._store_tokens(
             {"access_token": "at", "expires_in": expires_in}, "client_credentials"
         )
+
+
+def test_a_rejected_transaction_keeps_its_raw_data_and_how_to_read_it_again(bank):
+    client = sandbox_client(bank)
+    [first, *_others] = client.list_accounts()
+    start = bank.today() - timedelta(days=20)
+    bank.set_fault(
+        "poisoned_transaction",
+        path="/transactions",
+        replace={"transactionAmount": {"amount": "1e400", "currency": "PLN"}},
+    )
+    list(client.iter_transactions(first, start, bank.today(), "booked"))
+    [rejected] = client.rejected
+    raw = json.loads(rejected.raw_data)
+    assert raw["transactionAmount"]["amount"] == "1e400"
+    # Read again through the same mapping: the same refusal...
+    parse, args = parser_from_recipe(rejected.recipe, client)
+    again = []
+    assert check_or_reject(lambda: parse(raw, *args), raw, "again", again) is None
+    assert "beyond what an account holds" in again[0].reason
+    # ...and, the raw data mended, the transaction.
+    raw["transactionAmount"]["amount"] = "12.50"
+    transaction = check_or_reject(lambda: parse(raw, *args), raw, "again", [])
+    assert str(transaction.amount) == "12.50"
+
+
+@pytest.mark.parametrize(
+    "parser",
+    ["os:system", "subprocess:run", "builtins:eval", "client.authenticate"],
+)
+def test_a_recipe_names_only_the_products_parsers(bank, parser):
+    client = sandbox_client(bank)
+    recipe = json.dumps({"parser": parser, "args": ["rm -rf /"]})
+    with pytest.raises(ValueError, match="parser"):
+        parser_from_recipe(recipe, client)
+
+
+def test_raw_data_is_kept_with_credentials_masked_and_bounded():
+    kept = raw_data_kept({"access_token": "eyJhbGciOi.secret", "amount": "1.00"})
+    assert "eyJhbGciOi.secret" not in kept
+    assert '"amount": "1.00"' in kept
+    assert raw_data_kept({"title": "x" * MAX_RAW_KEPT}) is None
+    assert raw_data_kept(nested(5000)) is None

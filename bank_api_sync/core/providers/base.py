@@ -61,7 +61,7 @@ from ..errors import (
 )
 from ..http import BankHttp
 from ..model import Account, Balance, CallRecord, Consent, Tokens, Transaction
-from ..sanity import check_or_reject
+from ..sanity import check_or_reject, recipe_of
 from .helpers import STATUSES, as_dict, clamp_start, date_windows, resolve_href, utcnow
 
 # Renew the access token this long before the bank says it expires.
@@ -175,6 +175,7 @@ class BankClient(abc.ABC):
         self.calls: list[CallRecord] = []
         # Transactions kept aside (core.sanity.Rejected): the caller takes them.
         self.rejected: list = []
+        self.recipes: dict = {}
         self.pages_read = 0
         self.max_pages_per_run = MAX_PAGES_PER_RUN
         self.window_clamped_to: date | None = None
@@ -211,9 +212,15 @@ class BankClient(abc.ABC):
     def _kept(self, parse, raw, where: str, *args):
         """``parse(raw, *args)``'s transaction, or None when it is kept aside
         (``rejected``, with its reason): see core/sanity.py."""
-        return check_or_reject(
-            functools.partial(parse, raw, *args), raw, where, self.rejected
+        recipe = recipe_of(parse, args)
+        transaction = check_or_reject(
+            functools.partial(parse, raw, *args), raw, where, self.rejected, recipe
         )
+        if transaction is not None:
+            # Kept for the caller's own checks (a currency Odoo does not
+            # know): how to read it again, by the transaction's identity.
+            self.recipes[id(transaction)] = recipe
+        return transaction
 
     def new_request_id(self) -> str:
         """The X-Request-ID of a new request (kept across its retries)."""
