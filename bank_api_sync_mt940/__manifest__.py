@@ -1,7 +1,7 @@
 {
     "name": "Bank API Sync - MT940",
     "summary": "Import SWIFT MT940 bank statements (Polish and German variants)",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/bank-api-sync/bank_api_sync",
     "author": "bank_api_sync contributors",
