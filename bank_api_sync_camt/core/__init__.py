@@ -11,13 +11,14 @@ formats alike.
 
 from .errors import CamtError
 from .model import Balance, Statement, Transaction
-from .parser import iter_statements, parse_file
+from .parser import is_xml, iter_statements, parse_file
 
 __all__ = [
     "Balance",
     "CamtError",
     "Statement",
     "Transaction",
+    "is_xml",
     "iter_statements",
     "parse_file",
 ]

@@ -13,6 +13,13 @@ be its closing booked balance (CLBD, else the last ITBD). Pending and
 information entries are read but not counted. A camt.052 report without
 both balances is interim (like MT942): nothing to check its lines against.
 
+With ``problems=[]`` (the command-line check) the checks that do not stop
+the reading collect there instead of raising: an entry that cannot be read
+(it is then left out, and its statement's balances are not checked), a
+balance or entry in another currency, balances that do not add up. What
+stops the reading itself (XML that is not well-formed or unsafe, another
+message, a statement without its balances) still raises.
+
 A batched entry with several transaction details gives one line per
 ``TxDtls`` when each has an amount and they add up to the entry's amount,
 or to it less the entry's charges (then the charges are a line of their
@@ -29,7 +36,9 @@ from .errors import CamtError, _lt
 from .model import BOOKED, Balance, Statement, Transaction
 from .xmlstream import CHUNK, XmlProblem, XmlStream
 
-__all__ = ["CamtError", "iter_statements", "parse_file"]
+__all__ = ["CamtError", "is_xml", "iter_statements", "parse_file"]
+
+XML_STARTS = (b"<", b"\xef\xbb\xbf<", b"\xff\xfe<", b"\xfe\xff\x00<")
 
 MESSAGES = {
     "BkToCstmrStmt": ("camt.053", "Stmt"),
@@ -232,8 +241,10 @@ def _charges(entry):
 class _Assembler:
     """Turns finished elements into statements."""
 
-    def __init__(self, warnings):
+    def __init__(self, warnings, problems=None):
         self.ready = []
+        self.problems = problems  # None: the first problem raises
+        self.unreadable = set()  # id(statement node) with an entry left out
         self.message = None
         self.version = None
         self.statement_tag = None
@@ -279,7 +290,13 @@ class _Assembler:
             number = statement.counts["Ntry"]
             self.entries[id(statement)] = self.entries.get(id(statement), 0) + 1
             lines = self.lines.setdefault(id(statement), [])
-            lines += self._entry_lines(node, statement, number)
+            try:
+                lines += self._entry_lines(node, statement, number)
+            except CamtError as error:
+                if self.problems is None:
+                    raise
+                self.problems.append(error)
+                self.unreadable.add(id(statement))
             if len(lines) > MAX_LINES_PER_STATEMENT:
                 _refuse(
                     node,
@@ -405,35 +422,49 @@ class _Assembler:
         self._check(node, statement)
         return statement
 
+    def _report(self, error):
+        if self.problems is None:
+            raise error
+        self.problems.append(error)
+
     def _check(self, node, statement):
         currency = statement.currency
         for balance in statement.balances:
             if balance.currency != currency:
-                _refuse(
-                    node,
-                    _lt(
-                        "balance %(code)s (line %(line)s) is in %(currency)s but the "
-                        "account is kept in %(account_currency)s",
-                        code=balance.code,
-                        line=balance.line,
-                        currency=balance.currency,
-                        account_currency=currency,
-                    ),
+                self._report(
+                    CamtError(
+                        node.line,
+                        node.path,
+                        _lt(
+                            "balance %(code)s (line %(line)s) is in %(currency)s "
+                            "but the account is kept in %(account_currency)s",
+                            code=balance.code,
+                            line=balance.line,
+                            currency=balance.currency,
+                            account_currency=currency,
+                        ),
+                    )
                 )
         for line in statement.transactions:
             if line.currency != currency:
-                raise CamtError(
-                    line.line,
-                    f"{node.path}/Ntry",
-                    _lt(
-                        "the entry is in %(currency)s but the account is kept in "
-                        "%(account_currency)s",
-                        currency=line.currency,
-                        account_currency=currency,
-                    ),
-                    _entry_label(line.entry_number, line.account_servicer_reference),
+                self._report(
+                    CamtError(
+                        line.line,
+                        f"{node.path}/Ntry",
+                        _lt(
+                            "the entry is in %(currency)s but the account is kept in "
+                            "%(account_currency)s",
+                            currency=line.currency,
+                            account_currency=currency,
+                        ),
+                        _entry_label(
+                            line.entry_number, line.account_servicer_reference
+                        ),
+                    )
                 )
-        if statement.is_interim:
+        if statement.is_interim or id(node) in self.unreadable:
+            # An entry left out (check mode) would only make them not add up.
+            self.unreadable.discard(id(node))
             return
         opening = statement.opening_balance
         closing = statement.closing_balance
@@ -441,20 +472,22 @@ class _Assembler:
             (line.amount for line in statement.booked_transactions), Decimal(0)
         )
         if opening.amount + booked != closing.amount:
-            raise CamtError(
-                closing.line,
-                f"{node.path}/Bal",
-                _lt(
-                    "the balances do not add up: opening %(opening)s %(code)s + "
-                    "booked entries %(movements)s = %(computed)s, but the closing "
-                    "balance %(closing_code)s is %(closing)s",
-                    opening=opening.amount,
-                    code=opening.code,
-                    movements=booked,
-                    computed=opening.amount + booked,
-                    closing_code=closing.code,
-                    closing=closing.amount,
-                ),
+            self._report(
+                CamtError(
+                    closing.line,
+                    f"{node.path}/Bal",
+                    _lt(
+                        "the balances do not add up: opening %(opening)s %(code)s + "
+                        "booked entries %(movements)s = %(computed)s, but the closing "
+                        "balance %(closing_code)s is %(closing)s",
+                        opening=opening.amount,
+                        code=opening.code,
+                        movements=booked,
+                        computed=opening.amount + booked,
+                        closing_code=closing.code,
+                        closing=closing.amount,
+                    ),
+                )
             )
 
     # -- entries -----------------------------------------------------------
@@ -673,11 +706,18 @@ def _chunks(source):
     yield from iter(lambda: source.read(CHUNK), b"")
 
 
-def iter_statements(source, warnings=None):
+def is_xml(data):
+    """Whether a file's first bytes are XML's (then camt, not MT940)."""
+    return data.lstrip(b" \t\r\n").startswith(XML_STARTS)
+
+
+def iter_statements(source, warnings=None, problems=None):
     """Yield the :class:`~.model.Statement` objects of ``source`` (bytes, a
     path or a binary file object) one by one; :class:`CamtError` (line,
-    element path and entry in its message) at the first problem."""
-    assembler = _Assembler(warnings)
+    element path and entry in its message) at the first problem, or, when
+    ``problems`` is a list, the problems that do not stop the reading
+    collected there (see the module's docstring)."""
+    assembler = _Assembler(warnings, problems)
     stream = XmlStream(assembler.start, assembler.end)
     seen = False
     try:
@@ -709,6 +749,6 @@ def _current(assembler):
     return _entry_label(number, entry.value("AcctSvcrRef"))
 
 
-def parse_file(source, warnings=None):
+def parse_file(source, warnings=None, problems=None):
     """All statements of ``source`` as a list, or :class:`CamtError`."""
-    return list(iter_statements(source, warnings))
+    return list(iter_statements(source, warnings, problems))

@@ -1,6 +1,7 @@
 """camt.053 statements and camt.052 reports through the statement file
-import: the MT940 import (wizard, dashboard drop) reads each file in the
-format it is in, and everything after the parse (which journal, continuity
+import: camt is one more format of the importer's registry
+(``_statement_formats``), so the import (wizard, dashboard drop) reads each
+file in the format it is in, and everything after the parse (which journal, continuity
 with the journal's statements, duplicates skipped by the lines' keys, the
 file attached, the summary) is the same for both formats.
 
@@ -12,21 +13,17 @@ in no statement, for the end-of-day statement that confirms them.
 """
 
 from odoo import api, models
-from odoo.exceptions import UserError
 
 from odoo.addons.bank_api_sync.core.errors import BankResponseError
 from odoo.addons.bank_api_sync.core.model import BOOKED, Transaction
 from odoo.addons.bank_api_sync.models.core_texts import in_user_language
+from odoo.addons.bank_api_sync_mt940.models.bank_api_mt940_importer import (
+    SourceProblem,
+    StatementFormat,
+)
 
-from ..core import CamtError, parse_file
+from ..core import CamtError, is_xml, parse_file
 from ..core.model import Transaction as CamtTransaction
-
-XML_STARTS = (b"<", b"\xef\xbb\xbf<", b"\xff\xfe<", b"\xfe\xff\x00<")
-
-
-def is_camt(source):
-    """Whether an uploaded file is XML (then camt), by its first bytes."""
-    return source.data.lstrip(b" \t\r\n").startswith(XML_STARTS)
 
 
 def _iso(day):
@@ -37,33 +34,29 @@ class BankApiMt940Importer(models.AbstractModel):
     _inherit = "bank.api.mt940.importer"
 
     @api.model
-    def _parse_sources(self, sources, encoding, result=None):
-        camt_sources = [source for source in sources if is_camt(source)]
-        if not camt_sources:
-            return super()._parse_sources(sources, encoding, result)
-        parsed = []
-        problems = []
-        for source in camt_sources:
-            try:
-                statements = parse_file(source.data)
-            except CamtError as error:
-                problems.append(self._camt_problem_text(source, error))
-                continue
-            for statement in statements:
-                self._camt_keep_booked(source, statement, result)
-            parsed.append((source, statements))
-        if problems:
-            raise UserError(
-                self.env._(
-                    "Nothing was imported: these files are not valid camt.053 or "
-                    "camt.052. Fix or replace them and import again.\n%(problems)s",
-                    problems="\n".join(problems),
-                )
-            )
-        others = [source for source in sources if not is_camt(source)]
-        if others:
-            parsed += super()._parse_sources(others, encoding, result)
-        return parsed
+    def _statement_formats(self):
+        """camt files are told by their content (XML), before MT940 takes
+        the rest."""
+        camt = StatementFormat(
+            code="camt",
+            name="camt.053 / camt.052",
+            extensions=(".xml",),
+            parse="_parse_camt_source",
+            detects=is_xml,
+        )
+        return [camt, *super()._statement_formats()]
+
+    @api.model
+    def _parse_camt_source(self, source, encoding, result=None):
+        """The statements of a camt file (its booked entries), or
+        SourceProblem. ``encoding`` is MT940's: XML names its own."""
+        try:
+            statements = parse_file(source.data)
+        except CamtError as error:
+            raise SourceProblem(self._camt_problem_text(source, error)) from None
+        for statement in statements:
+            self._camt_keep_booked(source, statement, result)
+        return statements
 
     @api.model
     def _camt_problem_text(self, source, error):

@@ -28,14 +28,14 @@ class AccountJournal(models.Model):
         # this name-mangled method on the record: overriding it (in a class
         # named AccountJournal) is how a source is added.
         sources = super().__get_bank_statements_available_sources()
-        return [*sources, ("mt940_import", self.env._("MT940 File Import"))]
+        return [*sources, ("mt940_import", self.env._("Statement File Import"))]
 
     def action_open_mt940_import(self):
-        """The MT940 import wizard for this bank journal."""
+        """The statement file import wizard for this bank journal."""
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Import MT940 Statements"),
+            "name": self.env._("Import Bank Statement Files"),
             "res_model": "bank.api.mt940.import",
             "view_mode": "form",
             "views": [(False, "form")],

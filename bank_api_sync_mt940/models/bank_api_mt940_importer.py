@@ -1,6 +1,11 @@
 """MT940 statements into bank journals: files (wizard, dashboard drop) and
 bank APIs that deliver MT940.
 
+Other formats plug into the file import through ``_statement_formats``: a
+registry of the formats it reads (how a file of each is told, which method
+reads it); everything after the parse is the same for all of them
+(``bank_api_sync_camt`` adds camt.053 / camt.052 this way).
+
 The plain-Python parser (``core/``) reads and checks each file; this model
 decides where each statement goes and whether it follows on from what the
 journal holds, maps its movements to the sync's core transactions and hands
@@ -58,13 +63,38 @@ MAX_ZIP_MEMBERS = 1000
 MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
 
 
+@dataclass(frozen=True)
+class StatementFormat:
+    """A statement file format the file import reads (see
+    ``BankApiMt940Importer._statement_formats``).
+
+    ``parse`` names the importer's method that reads one source:
+    ``method(source, encoding, result)`` returns the source's statements, or
+    raises :class:`SourceProblem`. ``detects(data)`` tells the format's files
+    by their bytes; the format without it takes the files no other claims.
+    ``extensions`` are the names a zip's members may have to be read.
+    """
+
+    code: str
+    name: str  # shown to users: "MT940", "camt.053 / camt.052"
+    extensions: tuple
+    parse: str
+    detects: object = None  # callable(bytes) -> bool, or None
+
+
+class SourceProblem(Exception):
+    """What makes one file of an upload unreadable, already in the user's
+    language; the import collects them all, then refuses the upload."""
+
+
 @dataclass
 class Mt940Source:
-    """One MT940 file of an upload (a zip's member included)."""
+    """One statement file of an upload (a zip's member included)."""
 
     name: str
     data: bytes
     attachment: object  # the ir.attachment it came in
+    format: StatementFormat = None  # set when read
 
 
 @dataclass
@@ -83,6 +113,7 @@ class PlannedStatement:
 @dataclass
 class Mt940ImportResult:
     files: int = 0
+    formats: dict = field(default_factory=dict)  # format name: files read
     statements_read: int = 0
     statements: object = None  # account.bank.statement that received lines
     lines: object = None  # account.bank.statement.line created
@@ -117,7 +148,35 @@ def _iso(day):
 
 class BankApiMt940Importer(models.AbstractModel):
     _name = "bank.api.mt940.importer"
-    _description = "MT940 Statement Importer"
+    _description = "Statement File Importer"
+
+    # -------------------------------------------------------------------------
+    # Formats
+    # -------------------------------------------------------------------------
+
+    @api.model
+    def _statement_formats(self):
+        """[StatementFormat] the file import reads, most specific first. A
+        format's add-on plugs in by extending this list and adding the
+        method its entry names; nothing else of the import changes. MT940
+        comes last and takes every file no other format claims."""
+        return [
+            StatementFormat(
+                code="mt940",
+                name="MT940",
+                extensions=MT940_EXTENSIONS,
+                parse="_parse_mt940_source",
+            )
+        ]
+
+    @api.model
+    def _format_of(self, source, formats):
+        for statement_format in formats:
+            if statement_format.detects is None or statement_format.detects(
+                source.data
+            ):
+                return statement_format
+        return formats[-1]
 
     # -------------------------------------------------------------------------
     # Files
@@ -125,8 +184,9 @@ class BankApiMt940Importer(models.AbstractModel):
 
     @api.model
     def _import_files(self, journal, attachments, encoding=None, import_anyway=False):
-        """Import the MT940 files ``attachments`` (or zips of them) for
-        ``journal``; returns an :class:`Mt940ImportResult`.
+        """Import the statement files ``attachments`` (or zips of them) for
+        ``journal``, each in its format (``_statement_formats``); returns an
+        :class:`Mt940ImportResult`.
 
         The whole upload is read and checked first: a bad file, a statement
         of an account or currency no journal takes, or (unless
@@ -157,9 +217,9 @@ class BankApiMt940Importer(models.AbstractModel):
 
     @api.model
     def _sources(self, attachments, result):
-        """The MT940 files of the upload, zips opened."""
+        """The statement files of the upload, zips opened."""
         if not attachments:
-            raise UserError(self.env._("Add the MT940 file(s) to import."))
+            raise UserError(self.env._("Add the statement file(s) to import."))
         sources = []
         for attachment in attachments:
             data = attachment.raw or b""
@@ -187,18 +247,21 @@ class BankApiMt940Importer(models.AbstractModel):
                             size=MAX_UNZIPPED_BYTES // (1024 * 1024),
                         )
                     )
+                extensions = self._statement_extensions()
                 sources = []
                 for info in members:
                     base = posixpath.basename(info.filename)
                     if info.filename.startswith("__MACOSX/") or base.startswith("."):
                         continue
                     extension = posixpath.splitext(base)[1].lower()
-                    if extension and extension not in MT940_EXTENSIONS:
+                    if extension and extension not in extensions:
                         result.warnings.append(
                             self.env._(
-                                "%(file)s: %(member)s skipped (not an MT940 file).",
+                                "%(file)s: %(member)s skipped (not a statement "
+                                "file: %(extensions)s).",
                                 file=name,
                                 member=info.filename,
+                                extensions=", ".join(extensions),
                             )
                         )
                         continue
@@ -220,45 +283,79 @@ class BankApiMt940Importer(models.AbstractModel):
         if not sources:
             raise UserError(
                 self.env._(
-                    "%(file)s holds no MT940 file (%(extensions)s).",
+                    "%(file)s holds no statement file (%(extensions)s).",
                     file=name,
-                    extensions=", ".join(MT940_EXTENSIONS),
+                    extensions=", ".join(self._statement_extensions()),
                 )
             )
         return sources
 
     @api.model
+    def _statement_extensions(self):
+        extensions = []
+        for statement_format in self._statement_formats():
+            extensions += [
+                extension
+                for extension in statement_format.extensions
+                if extension not in extensions
+            ]
+        return tuple(extensions)
+
+    @api.model
     def _parse_sources(self, sources, encoding, result=None):
-        """[(source, [Statement])]: every file read to its end, or UserError
-        naming each bad file's line and field. What the parser tolerated
-        goes to ``result``'s warnings."""
+        """[(source, [Statement])]: every file read to its end by the reader
+        of its format, or UserError naming each bad file's line and field.
+        What a reader tolerated goes to ``result``'s warnings, the formats
+        read to its ``formats``."""
         encoding = None if not encoding or encoding == "auto" else encoding
+        formats = self._statement_formats()
         parsed = []
         problems = []
+        failed_formats = []
         for source in sources:
-            warnings = []
+            source.format = self._format_of(source, formats)
             try:
-                statements = parse_file(source.data, encoding, None, warnings)
-                parsed.append((source, statements))
-                if result is not None:
-                    result.warnings += [
-                        self._problem_text(source, warning) for warning in warnings
-                    ]
-            except Mt940Error as error:
-                problems.append(self._problem_text(source, error))
-            except LookupError:
-                raise UserError(
-                    self.env._("Unknown character set %(encoding)s.", encoding=encoding)
-                ) from None
+                statements = getattr(self, source.format.parse)(
+                    source, encoding, result
+                )
+            except SourceProblem as problem:
+                problems.append(str(problem))
+                if source.format.name not in failed_formats:
+                    failed_formats.append(source.format.name)
+                continue
+            parsed.append((source, statements))
+            if result is not None:
+                result.formats[source.format.name] = (
+                    result.formats.get(source.format.name, 0) + 1
+                )
         if problems:
             raise UserError(
                 self.env._(
-                    "Nothing was imported: these files are not valid MT940. Fix "
-                    "or replace them and import again.\n%(problems)s",
+                    "Nothing was imported: these files are not valid %(formats)s. "
+                    "Fix or replace them and import again.\n%(problems)s",
+                    formats=", ".join(failed_formats),
                     problems="\n".join(problems),
                 )
             )
         return parsed
+
+    @api.model
+    def _parse_mt940_source(self, source, encoding, result=None):
+        """The statements of an MT940 file, or SourceProblem."""
+        warnings = []
+        try:
+            statements = parse_file(source.data, encoding, None, warnings)
+        except Mt940Error as error:
+            raise SourceProblem(self._problem_text(source, error)) from None
+        except LookupError:
+            raise UserError(
+                self.env._("Unknown character set %(encoding)s.", encoding=encoding)
+            ) from None
+        if result is not None:
+            result.warnings += [
+                self._problem_text(source, warning) for warning in warnings
+            ]
+        return statements
 
     @api.model
     def _problem_text(self, source, problem):
@@ -279,7 +376,7 @@ class BankApiMt940Importer(models.AbstractModel):
     def _target_journals(self, journal):
         """Bank journals that may receive statements of an upload made on
         ``journal``: itself first, then the company's other journals fed by
-        MT940 files (a bank's export may hold several accounts)."""
+        statement files (a bank's export may hold several accounts)."""
         others = self.env["account.journal"].search(
             [
                 ("company_id", "=", journal.company_id.id),
@@ -333,7 +430,7 @@ class BankApiMt940Importer(models.AbstractModel):
             return None, self.env._(
                 "%(statement)s: account %(account)s is not the account of journal "
                 "%(journal)s (%(journal_account)s), nor of another bank journal "
-                "fed by MT940 files. Import the file into the right journal.",
+                "fed by statement files. Import the file into the right journal.",
                 statement=self._statement_label(source, statement),
                 account=statement.account,
                 journal=journal.display_name,
@@ -499,7 +596,7 @@ class BankApiMt940Importer(models.AbstractModel):
                     "Nothing was imported: these statements do not follow on from "
                     "the journal's last statement.\n%(problems)s\nImport the "
                     "missing statements first or, if you are sure, tick "
-                    "\u201cImport anyway\u201d in the Import MT940 window.",
+                    "\u201cImport anyway\u201d in the import window.",
                     problems="\n".join(errors),
                 )
             )
@@ -603,8 +700,7 @@ class BankApiMt940Importer(models.AbstractModel):
         result.warnings.append(
             self.env._(
                 "%(statement)s: %(count)s line(s) imported earlier from interim "
-                "reports (MT942) are confirmed and now belong to statement "
-                "%(name)s.",
+                "reports are confirmed and now belong to statement %(name)s.",
                 statement=self._statement_label(item.source, item.statement),
                 count=len(interim_lines),
                 name=odoo_statement.name,

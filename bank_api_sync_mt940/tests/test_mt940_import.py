@@ -2,6 +2,7 @@ import io
 import zipfile
 from datetime import date
 from decimal import Decimal
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
@@ -13,6 +14,7 @@ from ..core.writer import (
     StatementLine,
     render_bytes,
 )
+from ..models.bank_api_mt940_importer import StatementFormat
 from .common import Mt940ImportCase
 
 # Per sample (tests/samples/README.md): the journal's account and currency,
@@ -449,10 +451,56 @@ class TestMt940Import(Mt940ImportCase):
         journal = self.make_journal("MBK", GOOD_SAMPLES["mbank_cp1250.sta"][0])
         with self.assertRaises(UserError) as caught:
             self.upload(journal, ("docs.zip", zip_of(**{"a.pdf": b"%PDF"})))
-        self.assertIn("holds no MT940 file", str(caught.exception))
+        self.assertIn("holds no statement file", str(caught.exception))
         with self.assertRaises(UserError) as caught:
             self.upload(journal, ("broken.zip", b"PK\x03\x04 not really a zip"))
         self.assertIn("cannot be opened as a zip archive", str(caught.exception))
+
+    # -- formats -----------------------------------------------------------------
+
+    def test_the_window_lists_the_formats_and_the_summary_names_them(self):
+        journal = self.make_journal("MBK", GOOD_SAMPLES["mbank_cp1250.sta"][0])
+        wizard = self.upload(journal, "mbank_cp1250.sta")
+        self.assertEqual(wizard.format_summary, "MT940: 1")
+        self.assertIn("MT940 (.sta, .mt940, .txt, .940)", wizard.formats_read)
+
+    def test_a_format_plugs_in_through_the_registry(self):
+        # A format of another add-on: a registry entry and the method it
+        # names, nothing else (here MT940 behind a one-line header).
+        importer = type(self.env["bank.api.mt940.importer"])
+        registered = importer._statement_formats
+
+        def formats(model):
+            test_format = StatementFormat(
+                code="test",
+                name="Test format",
+                extensions=(".tst",),
+                parse="_parse_test_source",
+                detects=lambda data: data.startswith(b"TEST\n"),
+            )
+            return [test_format, *registered(model)]
+
+        def parse(model, source, encoding, result=None):
+            source.data = source.data[len(b"TEST\n") :]
+            return model._parse_mt940_source(source, encoding, result)
+
+        journal = self.make_journal("MBK", GOOD_SAMPLES["mbank_cp1250.sta"][0])
+        data = b"TEST\n" + self.sample("mbank_cp1250.sta")
+        with (
+            patch.object(importer, "_statement_formats", formats),
+            patch.object(importer, "_parse_test_source", parse, create=True),
+        ):
+            wizard = self.upload(
+                journal, ("statements.zip", zip_of(**{"day1.tst": data}))
+            )
+            self.assertEqual(
+                (wizard.format_summary, wizard.line_count), ("Test format: 1", 5)
+            )
+            self.assertIn("Test format (.tst)", wizard.formats_read)
+            with self.assertRaises(UserError) as caught:
+                self.upload(journal, ("bad.tst", b"TEST\n:20:X\n"))
+        self.assertIn("these files are not valid Test format.", str(caught.exception))
+        self.assertIn("bad.tst: line", str(caught.exception))
 
     # -- continuity with the journal -----------------------------------------------
 

@@ -9,7 +9,7 @@ class TestMt940JournalSettings(TransactionCase):
             ._fields["bank_statements_source"]
             ._description_selection(self.env)
         )
-        self.assertEqual(sources.get("mt940_import"), "MT940 File Import")
+        self.assertEqual(sources.get("mt940_import"), "Statement File Import")
 
         manager = new_test_user(
             self.env,

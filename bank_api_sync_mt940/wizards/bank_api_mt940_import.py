@@ -4,11 +4,12 @@ from ..models.account_journal import MT940_ENCODINGS
 
 
 class BankApiMt940Import(models.TransientModel):
-    """Upload MT940 files (or zips of them) into a bank journal, then show
+    """Upload statement files (MT940, and the formats other add-ons plug into
+    the importer's registry; or zips of them) into a bank journal, then show
     what was imported."""
 
     _name = "bank.api.mt940.import"
-    _description = "Import MT940 Statements"
+    _description = "Import Bank Statement Files"
 
     def _default_journal_id(self):
         context = self.env.context
@@ -31,13 +32,18 @@ class BankApiMt940Import(models.TransientModel):
         default=_default_journal_id,
         help="The bank journal the statements are for. Statements of another "
         "account in the same files go to that account's journal when it is fed "
-        "by MT940 files.",
+        "by statement files.",
     )
     company_id = fields.Many2one(related="journal_id.company_id")
     attachment_ids = fields.Many2many(
         "ir.attachment",
         string="Files",
-        help="MT940 files (.sta, .mt940, .txt, .940) or zip archives of them.",
+        help="Statement files from your bank, or zip archives of them.",
+    )
+    formats_read = fields.Char(
+        compute="_compute_formats_read",
+        help="The statement file formats this import reads, with the file "
+        "names each comes in; a file is told by its content.",
     )
     encoding = fields.Selection(
         selection=MT940_ENCODINGS,
@@ -47,15 +53,17 @@ class BankApiMt940Import(models.TransientModel):
         readonly=False,
         precompute=True,
         required=True,
-        help="The journal's MT940 Encoding; Detect reads the files to decide.",
+        help="The character set of text statement files (the journal's MT940 "
+        "Encoding); Detect reads the files to decide. XML files name their own.",
     )
     import_anyway = fields.Boolean(
         help="Import even when a statement does not follow on from the journal's "
-        "last MT940 statement (a statement number or money missing in between). "
+        "last imported statement (a statement number or money missing in between). "
         "Tick it only once you know why.",
     )
     # The outcome, shown once imported.
     file_count = fields.Integer(string="Files Read", readonly=True)
+    format_summary = fields.Char(string="Formats", readonly=True)
     statement_count = fields.Integer(string="Statements Read", readonly=True)
     line_count = fields.Integer(string="Lines Created", readonly=True)
     duplicate_count = fields.Integer(string="Duplicates Skipped", readonly=True)
@@ -81,6 +89,15 @@ class BankApiMt940Import(models.TransientModel):
     line_ids = fields.Many2many(
         "account.bank.statement.line", string="Transactions", readonly=True
     )
+
+    def _compute_formats_read(self):
+        formats = self.env["bank.api.mt940.importer"]._statement_formats()
+        text = "; ".join(
+            f"{statement_format.name} ({', '.join(statement_format.extensions)})"
+            for statement_format in formats
+        )
+        for wizard in self:
+            wizard.formats_read = text
 
     @api.depends("journal_id")
     def _compute_encoding(self):
@@ -119,6 +136,11 @@ class BankApiMt940Import(models.TransientModel):
                 "review_count": matching["proposed"],
                 "no_proposal_count": matching["nothing"],
                 "file_count": result.files,
+                "format_summary": ", ".join(
+                    self.env._("%(format)s: %(count)s", format=name, count=count)
+                    for name, count in result.formats.items()
+                )
+                or False,
                 "statement_count": result.statements_read,
                 "line_count": len(result.lines),
                 "duplicate_count": result.duplicates,
@@ -129,7 +151,7 @@ class BankApiMt940Import(models.TransientModel):
         )
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("MT940 Import"),
+            "name": self.env._("Statement Import"),
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",

@@ -4,6 +4,7 @@ from . import test_camt_api_delivery
 from . import test_interrupted_runs
 from . import test_matching_sandbox
 from . import test_mt940_api_delivery
+from . import test_mt942_intraday
 from . import test_provider_plugin
 from . import test_secrets
 from . import test_statement_importer

@@ -12,7 +12,9 @@ CONSENT_INVALID, 403 CONSENT_UNKNOWN), the request's own parameters (400
 PERIOD_INVALID beyond the history limit) and last frequencyPerDay for
 unattended requests (429 ACCESS_EXCEEDED, see consents.py). The transaction
 list is served as MT940 to a client that asks for ``text/plain`` (mt940.py),
-and as camt.053 to one that asks for ``application/xml`` (camt.py).
+and as camt.053 to one that asks for ``application/xml`` (camt.py); today's
+movements as an MT942 intraday report when ``text/plain`` comes with
+``format=mt942`` (mt942.py).
 Payment initiation (PIS) is in payments.py.
 """
 
@@ -23,7 +25,7 @@ from datetime import date, timedelta
 from urllib.parse import quote, urlencode
 
 from ..siblings import signing
-from . import camt, mt940, payments
+from . import camt, mt940, mt942, payments
 from .server import Response, json_response, tpp_error
 
 ROUTES = []
@@ -428,6 +430,8 @@ def get_transactions(bank, request, resource_id):
             return error
     if camt.wants_camt(request):  # Accept: application/xml, see camt.py
         return camt.transactions_response(bank, account, date_from, date_to, status)
+    if mt942.wants_mt942(request):  # text/plain and format=mt942, see mt942.py
+        return mt942.transactions_response(bank, account, status)
     if mt940.wants_mt940(request):  # Accept: text/plain, see mt940.py
         return mt940.transactions_response(bank, account, date_from, date_to, status)
     items = bank.listing(resource_id, status, date_from, date_to)
