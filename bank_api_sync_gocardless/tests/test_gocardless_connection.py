@@ -248,3 +248,26 @@ class TestGoCardlessConnection(HttpCase, BankApiSyncCase):
             with self.assertRaises(AccessError):
                 getattr(other.with_user(self.account_manager), action)()
         self.assertEqual(len(self.bank.request_log), calls)  # the bank never asked
+
+    def test_disconnect_deletes_the_requisition_at_gocardless(self):
+        self.connect()
+        requisition_id = self.connection.consent_id
+        self.assertIn(requisition_id, self.bank.requisitions)
+        self.connection.with_user(self.account_manager).action_disconnect()
+        self.assertNotIn(requisition_id, self.bank.requisitions)
+        self.assertIn(
+            ("DELETE", f"/api/v2/requisitions/{requisition_id}/", 200),
+            self.bank.request_log,
+        )
+        self.assertEqual(self.connection.state, "draft")
+        self.assertFalse(self.connection.consent_id)
+
+    def test_disconnect_goes_on_when_gocardless_cannot_delete(self):
+        self.connect()
+        # GoCardless no longer knows the requisition (deleted in its portal).
+        self.bank.requisitions.clear()
+        self.connection.with_user(self.account_manager).action_disconnect()
+        self.assertEqual(self.connection.state, "draft")
+        self.assertIn(
+            "did not end the consent", self.connection.message_ids[0].body
+        )
