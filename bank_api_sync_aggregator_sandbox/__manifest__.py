@@ -20,5 +20,6 @@
         "demo/bank_api_connection_demo.xml",
     ],
     "installable": True,
+    "auto_install": True,
     "application": False,
 }

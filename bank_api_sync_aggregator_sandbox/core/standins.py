@@ -36,8 +36,8 @@ make_iban = _sibling("bank_api_sync_sandbox.core.sandbox.ibans").make_iban
 # checks each request's JWT against it and the key's public half).
 ENABLEBANKING_APPLICATION_ID = "5a1d7c3e-0000-4000-8000-00000000demo"
 # The demo's GoCardless secrets (the stand-in's only valid pair).
-GOCARDLESS_SECRET_ID = "0d2f4b6a-0000-4000-8000-00000000demo"
-GOCARDLESS_SECRET_KEY = "sandbox-gocardless-secret-key-for-the-demo-only"
+GOCARDLESS_SECRET_ID = "0d2f4b6a-0000-4000-8000-00000000demo"  # noqa: S105 - the stand-in's public demo pair
+GOCARDLESS_SECRET_KEY = "sandbox-gocardless-secret-key-for-the-demo-only"  # noqa: S105 - the stand-in's public demo pair
 
 # One IBAN, one feed: none of these is the Sandbox Bank's.
 ENABLEBANKING_IBAN = make_iban("PL", "10901014" + "0000071219800801")
@@ -82,7 +82,7 @@ def demo_payments(today: date, first_number: int, bank_code: str):
     for position, (days_ago, amount, name, title) in enumerate(_CUSTOMERS):
         day = today - timedelta(days=days_ago)
         number = f"FV/{day.year}/{day.month:02d}/{first_number + position:04d}"
-        iban = make_iban("PL", f"{bank_code}0000{position + 1:04d}0000{first_number:08d}")
+        iban = make_iban("PL", f"{bank_code}{position + 1:08d}{first_number:08d}")
         payments.append(
             DemoPayment(
                 reference=f"{bank_code}-C{position + 1}",
@@ -108,7 +108,7 @@ def demo_payments(today: date, first_number: int, bank_code: str):
             amount=Decimal("-640.00"),
             day=today - timedelta(days=5),
             name="Biuro Rachunkowe Saldo",
-            iban=make_iban("PL", f"{bank_code}00000000000000000099"),
+            iban=make_iban("PL", f"{bank_code}{0:08d}{99:08d}"),
             remittance="Usługi księgowe",
         ),
         DemoPayment(
@@ -169,7 +169,9 @@ def embedded_enablebanking(public_key_pem: str, today: date) -> EnableBankingSan
         return _standins[key]
 
 
-def embedded_gocardless(secret_id: str, secret_key: str, today: date) -> GoCardlessSandbox:
+def embedded_gocardless(
+    secret_id: str, secret_key: str, today: date
+) -> GoCardlessSandbox:
     """The process's GoCardless stand-in for these secrets (started on
     first use)."""
     key = ("gocardless", secret_id, secret_key)

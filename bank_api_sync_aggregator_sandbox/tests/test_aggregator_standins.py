@@ -18,6 +18,8 @@ class StandinCase(MatchingSetup):
     real HTTP, as the demo sets it up (the tests of each aggregator's class
     below)."""
 
+    # The tests are this mixin's, run by each aggregator's class.
+    allow_inherited_tests_method = True
     provider = None
     iban = None
     page_path = None
@@ -71,9 +73,7 @@ class StandinCase(MatchingSetup):
         )
         self.assertTrue(lines, "the sync imported the stand-in's movements")
         self.assertTrue(invoices)
-        automatic = lines.filtered(
-            lambda line: line.bank_api_reconciled_how == "auto"
-        )
+        automatic = lines.filtered(lambda line: line.bank_api_reconciled_how == "auto")
         self.assertTrue(automatic, "some payments reconcile automatically")
         paid = invoices.filtered(lambda invoice: invoice.payment_state == "paid")
         self.assertTrue(paid, "the invoices they pay are paid")
@@ -88,9 +88,7 @@ class StandinCase(MatchingSetup):
         self.assertEqual(self.connection.state, "connected")
         self.connection.account_ids.action_create_journal()
         invoices = self.Demo._create_invoices(self.connection)
-        log = self.env["bank.api.sync.runner"]._sync_connection(
-            self.connection, "cron"
-        )
+        log = self.env["bank.api.sync.runner"]._sync_connection(self.connection, "cron")
         self.assertEqual(log.status, "success", log.message)
         self.assert_synced_and_reconciled(invoices)
 

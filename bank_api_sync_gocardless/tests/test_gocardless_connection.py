@@ -268,6 +268,4 @@ class TestGoCardlessConnection(HttpCase, BankApiSyncCase):
         self.bank.requisitions.clear()
         self.connection.with_user(self.account_manager).action_disconnect()
         self.assertEqual(self.connection.state, "draft")
-        self.assertIn(
-            "did not end the consent", self.connection.message_ids[0].body
-        )
+        self.assertIn("did not end the consent", self.connection.message_ids[0].body)
