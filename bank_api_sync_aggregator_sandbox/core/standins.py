@@ -26,11 +26,10 @@ def _sibling(module):
     return importlib.import_module(f"{_PARENT}.{module}" if _PARENT else module)
 
 
-EnableBankingSandbox = _sibling(
-    "bank_api_sync_enablebanking.core.sandbox"
-).EnableBankingSandbox
-GoCardlessSandbox = _sibling("bank_api_sync_gocardless.core.sandbox").GoCardlessSandbox
-make_iban = _sibling("bank_api_sync_sandbox.core.sandbox.ibans").make_iban
+def make_iban(country, bban):
+    # Imported when called: the other add-ons' packages are loaded by then.
+    return _sibling("bank_api_sync_sandbox.core.sandbox.ibans").make_iban(country, bban)
+
 
 # The application id of the demo's Enable Banking connection (the stand-in
 # checks each request's JWT against it and the key's public half).
@@ -40,8 +39,8 @@ GOCARDLESS_SECRET_ID = "0d2f4b6a-0000-4000-8000-00000000demo"  # noqa: S105 - th
 GOCARDLESS_SECRET_KEY = "sandbox-gocardless-secret-key-for-the-demo-only"  # noqa: S105 - the stand-in's public demo pair
 
 # One IBAN, one feed: none of these is the Sandbox Bank's.
-ENABLEBANKING_IBAN = make_iban("PL", "10901014" + "0000071219800801")
-GOCARDLESS_IBAN = make_iban("PL", "11402004" + "0000300201900901")
+ENABLEBANKING_IBAN = "PL15109010140000071219800801"
+GOCARDLESS_IBAN = "PL17114020040000300201900901"
 
 # Generous daily allowances: the banks' PSD2 four unattended accesses would
 # stop a person clicking through the demo after a few syncs.
@@ -136,13 +135,14 @@ _lock = threading.Lock()
 _standins = {}
 
 
-def embedded_enablebanking(public_key_pem: str, today: date) -> EnableBankingSandbox:
+def embedded_enablebanking(public_key_pem: str, today: date):
     """The process's Enable Banking stand-in for the application whose
     public key is ``public_key_pem`` (started on first use)."""
     key = ("enablebanking", public_key_pem)
     with _lock:
         if key not in _standins:
-            bank = EnableBankingSandbox(
+            sandbox = _sibling("bank_api_sync_enablebanking.core.sandbox")
+            bank = sandbox.EnableBankingSandbox(
                 public_key_pem,
                 ENABLEBANKING_APPLICATION_ID,
                 page_size=5,
@@ -169,15 +169,14 @@ def embedded_enablebanking(public_key_pem: str, today: date) -> EnableBankingSan
         return _standins[key]
 
 
-def embedded_gocardless(
-    secret_id: str, secret_key: str, today: date
-) -> GoCardlessSandbox:
+def embedded_gocardless(secret_id: str, secret_key: str, today: date):
     """The process's GoCardless stand-in for these secrets (started on
     first use)."""
     key = ("gocardless", secret_id, secret_key)
     with _lock:
         if key not in _standins:
-            bank = GoCardlessSandbox(
+            sandbox = _sibling("bank_api_sync_gocardless.core.sandbox")
+            bank = sandbox.GoCardlessSandbox(
                 secret_id, secret_key, account_success_per_day=ACCESSES_PER_DAY
             )
             bank.add_account("gc-demo-1", GOCARDLESS_IBAN, balance=Decimal("18000.00"))
