@@ -417,6 +417,8 @@ class BankApiConnection(models.Model):
 
     def action_disconnect(self):
         self._check_user_access("manage")
+        for connection in self:
+            connection._end_consent_at_provider()
         self.sudo().write(
             {
                 "access_token_encrypted": False,
@@ -439,6 +441,37 @@ class BankApiConnection(models.Model):
     # -------------------------------------------------------------------------
     # Business methods
     # -------------------------------------------------------------------------
+
+    def _end_consent_at_provider(self):
+        """Disconnect's hook, before Odoo forgets the consent and tokens: a
+        provider whose consent lives on at the provider until deleted (and
+        counts there) overrides it to delete it. Returns whether it was
+        ended there; the base leaves the consent to run out at the bank."""
+        return False
+
+    def _delete_consent_at_provider(self):
+        """For the providers' ``_end_consent_at_provider``: the client's
+        ``delete_consent()`` with the connection's consent. A refusal or an
+        unreachable provider does not stop the disconnection: the chatter
+        says the consent must be ended at the provider by hand."""
+        self.ensure_one()
+        if not self.consent_id:
+            return False
+        client = self._build_client(user_present=True)
+        try:
+            client.delete_consent()
+        except core_errors.BankApiError as error:
+            self._save_client_state(client)
+            self.message_post(
+                body=self.env._(
+                    "Disconnected in Odoo, but the provider did not end the "
+                    "consent: end it in the provider's portal. %(detail)s",
+                    detail=self._describe_error(error),
+                )
+            )
+            return False
+        self._save_client_state(client)
+        return True
 
     def _record_consent_event(self, event_type):
         """A consent given, renewed or given up is a security event (who let

@@ -49,6 +49,15 @@ DEFAULT_ASPSPS = (
     },
 )
 MAX_JWT_LIFETIME = 24 * 3600
+# The customer's page, for a person clicking through: approve or deny.
+BANK_PAGE = (
+    "<!DOCTYPE html><html><head><meta charset='utf-8'/>"
+    "<title>Sandbox Bank (Enable Banking)</title></head><body>"
+    "<h1>Sandbox Bank (through Enable Banking)</h1>"
+    "<p>Give the application access to your accounts?</p>"
+    "<p><a href='?decision=approve'>Approve</a> "
+    "<a href='?decision=deny'>Deny</a></p></body></html>"
+)
 
 
 def _utcnow():
@@ -263,6 +272,8 @@ class EnableBankingSandbox:
         authorization = self.authorizations.get(authorization_id)
         if authorization is None:
             return _error(404, "NOT_FOUND", "No such authorization.")
+        if "decision" not in query:
+            return 200, BANK_PAGE, {}
         if query.get("decision") == "approve":
             code = secrets.token_hex(12)
             self.codes[code] = authorization_id
@@ -469,9 +480,13 @@ class _Handler(BaseHTTPRequestHandler):
             status, payload, extra = self.server.sandbox.dispatch(
                 method, url.path, dict(parse_qsl(url.query)), self.headers, body
             )
-        content = json.dumps(payload).encode() if status != 302 else b""
+        if isinstance(payload, str):  # the customer's page
+            content, content_type = payload.encode(), "text/html; charset=utf-8"
+        else:
+            content = json.dumps(payload).encode() if status != 302 else b""
+            content_type = "application/json"
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(content)))
         for name, value in extra.items():
             self.send_header(name, value)

@@ -160,3 +160,10 @@ class BankApiConnection(models.Model):
         if self.provider != "enablebanking" or self.base_url:
             return super()._resolved_base_url()
         return DEFAULT_BASE_URL
+
+    def _end_consent_at_provider(self):
+        """Disconnect closes the session at Enable Banking (DELETE
+        /sessions/{id}): the bank's access ends there, not only in Odoo."""
+        if self.provider != "enablebanking":
+            return super()._end_consent_at_provider()
+        return self._delete_consent_at_provider()

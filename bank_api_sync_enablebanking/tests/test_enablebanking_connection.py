@@ -194,3 +194,13 @@ class TestEnableBankingConnection(HttpCase, BankApiSyncCase):
         self.assertGreaterEqual(
             self.connection.next_sync_at, datetime(2026, 11, 25, 0, 0)
         )
+
+    def test_disconnect_closes_the_session_at_enable_banking(self):
+        self.connect()
+        session_id = self.connection.consent_id
+        self.assertEqual(self.bank.sessions[session_id]["status"], "AUTHORIZED")
+        self.connection.with_user(self.account_manager).action_disconnect()
+        self.assertEqual(self.bank.sessions[session_id]["status"], "CLOSED")
+        self.assertIn(("DELETE", f"/sessions/{session_id}", 200), self.bank.request_log)
+        self.assertEqual(self.connection.state, "draft")
+        self.assertFalse(self.connection.consent_id)

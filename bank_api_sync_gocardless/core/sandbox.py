@@ -61,6 +61,15 @@ ACCESS_SECONDS = 24 * 3600
 REFRESH_SECONDS = 30 * 24 * 3600
 # The general limit: requests a minute of one secret.
 GENERAL_PER_MINUTE = 1000
+# The customer's page, for a person clicking through: approve or deny.
+BANK_PAGE = (
+    "<!DOCTYPE html><html><head><meta charset='utf-8'/>"
+    "<title>Sandbox Bank (GoCardless)</title></head><body>"
+    "<h1>Sandbox Bank (through GoCardless)</h1>"
+    "<p>Give the application access to your accounts?</p>"
+    "<p><a href='?decision=approve'>Approve</a> "
+    "<a href='?decision=deny'>Deny</a></p></body></html>"
+)
 
 
 def _utcnow():
@@ -379,6 +388,8 @@ class GoCardlessSandbox:
             return _error(
                 404, "Not found", "No such requisition waiting for the customer."
             )
+        if "decision" not in query:
+            return 200, BANK_PAGE, {}
         answer = {"ref": requisition["reference"]}
         if query.get("decision") == "approve":
             number = sum(1 for r in self.requisitions.values() if r["_accounts"]) + 1
@@ -615,9 +626,13 @@ class _Handler(BaseHTTPRequestHandler):
             status, payload, extra = self.server.sandbox.dispatch(
                 method, url.path, dict(parse_qsl(url.query)), self.headers, body
             )
-        content = json.dumps(payload).encode() if status != 302 else b""
+        if isinstance(payload, str):  # the customer's page
+            content, content_type = payload.encode(), "text/html; charset=utf-8"
+        else:
+            content = json.dumps(payload).encode() if status != 302 else b""
+            content_type = "application/json"
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(content)))
         for name, value in extra.items():
             self.send_header(name, value)

@@ -317,3 +317,11 @@ class BankApiConnection(models.Model):
         if self.provider != "gocardless" or self.base_url:
             return super()._resolved_base_url()
         return DEFAULT_BASE_URL
+
+    def _end_consent_at_provider(self):
+        """Disconnect deletes the requisition at GoCardless (DELETE
+        /requisitions/{id}/): its accounts' access ends there too, and it no
+        longer counts among the account's requisitions."""
+        if self.provider != "gocardless":
+            return super()._end_consent_at_provider()
+        return self._delete_consent_at_provider()

@@ -204,7 +204,7 @@ class TestGoCardlessConnection(HttpCase, BankApiSyncCase):
     def test_a_refusal_at_the_bank_leaves_the_connection_unconnected(self):
         self.connect(decision="deny")
         self.assertEqual(self.connection.state, "draft")
-        self.assertIn("did not give the consent", self.connection.state_message)
+        self.assertIn("refused or cancelled the consent", self.connection.state_message)
 
     def test_an_expired_agreement_stops_the_sync_and_asks_for_renewal(self):
         self.connect()
@@ -248,3 +248,24 @@ class TestGoCardlessConnection(HttpCase, BankApiSyncCase):
             with self.assertRaises(AccessError):
                 getattr(other.with_user(self.account_manager), action)()
         self.assertEqual(len(self.bank.request_log), calls)  # the bank never asked
+
+    def test_disconnect_deletes_the_requisition_at_gocardless(self):
+        self.connect()
+        requisition_id = self.connection.consent_id
+        self.assertIn(requisition_id, self.bank.requisitions)
+        self.connection.with_user(self.account_manager).action_disconnect()
+        self.assertNotIn(requisition_id, self.bank.requisitions)
+        self.assertIn(
+            ("DELETE", f"/api/v2/requisitions/{requisition_id}/", 200),
+            self.bank.request_log,
+        )
+        self.assertEqual(self.connection.state, "draft")
+        self.assertFalse(self.connection.consent_id)
+
+    def test_disconnect_goes_on_when_gocardless_cannot_delete(self):
+        self.connect()
+        # GoCardless no longer knows the requisition (deleted in its portal).
+        self.bank.requisitions.clear()
+        self.connection.with_user(self.account_manager).action_disconnect()
+        self.assertEqual(self.connection.state, "draft")
+        self.assertIn("did not end the consent", self.connection.message_ids[0].body)

@@ -249,3 +249,20 @@ def test_the_client_is_registered_under_its_code():
     from bank_api_sync.core.providers import client_class
 
     assert client_class("enablebanking") is eb.EnableBankingClient
+
+
+def test_the_bank_page_asks_a_person_to_approve_or_deny(bank, clock):
+    client = make_client(bank, clock)
+    consent = client.start_authorization(RETURN_URL, "state-123", date(2027, 2, 1), 4)
+    page = requests.get(consent.sca_redirect, allow_redirects=False, timeout=5)
+    assert page.status_code == 200
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert "?decision=approve" in page.text and "?decision=deny" in page.text
+    approved = requests.get(
+        consent.sca_redirect,
+        params={"decision": "approve"},
+        allow_redirects=False,
+        timeout=5,
+    )
+    assert approved.status_code == 302
+    assert approved.headers["Location"].startswith(RETURN_URL)

@@ -260,3 +260,21 @@ def test_the_wait_of_a_429_comes_from_its_headers(headers, seconds):
     assert gc.rate_limit_wait(
         requests.structures.CaseInsensitiveDict(headers), now
     ) == (seconds)
+
+
+def test_the_bank_page_asks_a_person_to_approve_or_deny(bank, clock):
+    client = make_client(bank, clock)
+    consent = client.start_authorization(RETURN_URL, "state-123", None, 4)
+    page = requests.get(consent.sca_redirect, allow_redirects=False, timeout=5)
+    assert page.status_code == 200
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert "?decision=approve" in page.text and "?decision=deny" in page.text
+    # Opening the page decides nothing: the approval still sends one back.
+    approved = requests.get(
+        consent.sca_redirect,
+        params={"decision": "approve"},
+        allow_redirects=False,
+        timeout=5,
+    )
+    assert approved.status_code == 302
+    assert approved.headers["Location"].startswith(RETURN_URL)

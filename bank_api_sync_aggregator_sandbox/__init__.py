@@ -1,0 +1,2 @@
+from . import core
+from . import models
