@@ -123,8 +123,8 @@ class TestGoCardlessConnection(HttpCase, BankApiSyncCase):
         self.assertTrue(self.connection.sudo().refresh_token_encrypted)
         self.connection.gocardless_secret_id = "another-id"
         self.assertFalse(self.connection.sudo().refresh_token_encrypted)
-        # Only accounting administrators load the bank list (a call to the bank).
-        with self.assertRaisesRegex(UserError, "Only accounting administrators"):
+        # Only Bank Connections: Manage loads the bank list (a call to the bank).
+        with self.assertRaisesRegex(UserError, "This needs the group"):
             self.connection.with_user(self.accountant).action_gocardless_load_banks()
 
     def test_the_bank_picker_takes_the_banks_history_and_access_days(self):
