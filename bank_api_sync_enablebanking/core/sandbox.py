@@ -15,7 +15,13 @@ The customer's page is ``/sandbox/authorize/<authorization id>``: a GET with
 address with ``code`` and ``state`` (or ``error``).
 
 As at Enable Banking, an account's uid belongs to its session: a renewal
-(a new session) gives the same account a new uid.
+(a new session) gives the same account a new uid (``account_uid``).
+
+Shapes as Enable Banking's published OpenAPI file has them (checked by
+``tests/core/test_conformance_enablebanking.py``): session, authorization
+and account ids are UUIDs; a bank of ``/aspsps`` has its logo, its
+authentication methods and ``beta``; a session and an account carry the
+identification hashes; a field with no value is left out, never ``null``.
 
 Run ``EnableBankingSandbox(public_key_pem, application_id).start()``; the
 clock is settable (``clock=``) so that sessions can expire in a test.
@@ -24,6 +30,7 @@ clock is settable (``clock=``) so that sessions can expire in a test.
 import json
 import secrets
 import threading
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -39,6 +46,12 @@ DEFAULT_ASPSPS = (
         "bic": "SNDBPLPW",
         "maximum_consent_validity": 180 * 86400,
         "psu_types": ["business", "personal"],
+        "logo": "https://sandbox.invalid/logos/sandbox-bank-pl.png",
+        "auth_methods": [
+            {"psu_type": "business", "approach": "REDIRECT", "hidden_method": False},
+            {"psu_type": "personal", "approach": "REDIRECT", "hidden_method": False},
+        ],
+        "beta": False,
     },
     {
         "name": "Sandbox Bank FI",
@@ -46,9 +59,28 @@ DEFAULT_ASPSPS = (
         "bic": "SNDBFIHH",
         "maximum_consent_validity": 90 * 86400,
         "psu_types": ["personal"],
+        "logo": "https://sandbox.invalid/logos/sandbox-bank-fi.png",
+        "auth_methods": [
+            {"psu_type": "personal", "approach": "REDIRECT", "hidden_method": False}
+        ],
+        "beta": False,
     },
 )
 MAX_JWT_LIFETIME = 24 * 3600
+# Account uids are UUIDs derived from the account and its session's number,
+# so that a test can name the uid a session gives.
+UID_NAMESPACE = uuid.UUID("0f0e3c52-5b1e-4c1a-9a53-6d1e6b0e0b1a")
+
+
+def account_uid(key, session_number):
+    """The uid the ``session_number``-th session gives the account ``key``."""
+    return str(uuid.uuid5(UID_NAMESPACE, f"{key}-s{session_number}"))
+
+
+def _hash(*parts):
+    return str(uuid.uuid5(UID_NAMESPACE, "/".join(parts)))
+
+
 # The customer's page, for a person clicking through: approve or deny.
 BANK_PAGE = (
     "<!DOCTYPE html><html><head><meta charset='utf-8'/>"
@@ -122,7 +154,7 @@ class EnableBankingSandbox:
             },
             "credit_debit_indicator": "CRDT" if amount >= 0 else "DBIT",
             "status": status,
-            "booking_date": day.isoformat() if status == "BOOK" else None,
+            **({"booking_date": day.isoformat()} if status == "BOOK" else {}),
             "value_date": day.isoformat(),
             "transaction_date": day.isoformat(),
             "remittance_information": [values.pop("remittance", "")],
@@ -257,13 +289,14 @@ class EnableBankingSandbox:
             )
         if not body.get("redirect_url"):
             return _error(422, "WRONG_REQUEST_PARAMETERS", "redirect_url is required.")
-        authorization_id = secrets.token_hex(8)
+        authorization_id = str(uuid.uuid4())
         self.authorizations[authorization_id] = {**body, "valid_until": valid_until}
         return (
             200,
             {
                 "url": f"{self.url}/sandbox/authorize/{authorization_id}",
                 "authorization_id": authorization_id,
+                "psu_id_hash": _hash("psu", self.application_id),
             },
             {},
         )
@@ -290,14 +323,18 @@ class EnableBankingSandbox:
                 422, "EXPIRED_AUTHORIZATION_CODE", "The code is unknown or spent."
             )
         authorization = self.authorizations[authorization_id]
-        session_id = secrets.token_hex(16)
+        session_id = str(uuid.uuid4())
         valid_until = authorization["valid_until"]
         # Account uids belong to a session: a new session gives new uids.
-        uids = {f"{key}-s{len(self.sessions) + 1}": key for key in self.accounts}
+        number = len(self.sessions) + 1
+        uids = {account_uid(key, number): key for key in self.accounts}
         self.sessions[session_id] = {
             "status": "AUTHORIZED",
             "valid_until": valid_until,
             "accounts": uids,
+            "aspsp": authorization["aspsp"],
+            "psu_type": authorization.get("psu_type") or "personal",
+            "created": self.now(),
         }
         return (
             200,
@@ -308,7 +345,7 @@ class EnableBankingSandbox:
                     for uid, key in uids.items()
                 ],
                 "aspsp": authorization["aspsp"],
-                "psu_type": authorization.get("psu_type"),
+                "psu_type": authorization.get("psu_type") or "personal",
                 "access": {"valid_until": valid_until.isoformat()},
             },
             {},
@@ -329,7 +366,19 @@ class EnableBankingSandbox:
             {
                 "status": status,
                 "accounts": list(session["accounts"]),
+                "accounts_data": [
+                    {
+                        "uid": uid,
+                        "identification_hash": self._identification(key),
+                        "identification_hashes": [self._identification(key)],
+                    }
+                    for uid, key in session["accounts"].items()
+                ],
+                "aspsp": session["aspsp"],
+                "psu_type": session["psu_type"],
+                "psu_id_hash": _hash("psu", self.application_id),
                 "access": {"valid_until": session["valid_until"].isoformat()},
+                "created": session["created"].isoformat(),
             },
             {},
         )
@@ -353,10 +402,15 @@ class EnableBankingSandbox:
             return self._transactions(account, query, headers)
         return _error(404, "NOT_FOUND", "No such endpoint.")
 
-    @staticmethod
-    def _account_details(account, uid):
+    def _identification(self, key):
+        return _hash("account", self.accounts[key].iban)
+
+    def _account_details(self, account, uid):
+        identification = _hash("account", account.iban)
         return {
             "uid": uid,
+            "identification_hash": identification,
+            "identification_hashes": [identification],
             "account_id": {"iban": account.iban},
             "currency": account.currency,
             "name": account.name,
@@ -429,14 +483,10 @@ class EnableBankingSandbox:
         start = int(query.get("continuation_key") or 0)
         page = selected[start : start + self.page_size]
         more = start + self.page_size < len(selected)
-        return (
-            200,
-            {
-                "transactions": page,
-                "continuation_key": str(start + self.page_size) if more else None,
-            },
-            {},
-        )
+        answer = {"transactions": page}
+        if more:
+            answer["continuation_key"] = str(start + self.page_size)
+        return 200, answer, {}
 
 
 def _signed(transaction):

@@ -11,7 +11,7 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.bank_api_sync.tests.common import BankApiSyncCase
 
-from ..core.sandbox import EnableBankingSandbox
+from ..core.sandbox import EnableBankingSandbox, account_uid
 
 APP_ID = "0b6a2c4e-1111-4000-8000-0000000000eb"
 FROZEN_AT = datetime(2026, 11, 24, 12, 0)
@@ -178,7 +178,7 @@ class TestEnableBankingConnection(HttpCase, BankApiSyncCase):
         # The bank's new uid for the account moved onto the same account.
         account = self.connection.account_ids
         self.assertEqual(len(account), 1)
-        self.assertEqual(account.resource_id, "eb-acc-1-s2")
+        self.assertEqual(account.resource_id, account_uid("eb-acc-1", 2))
         self.assertTrue(account.journal_id)
         self.assertEqual(self.sync().status, "success")
 

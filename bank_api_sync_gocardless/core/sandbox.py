@@ -31,6 +31,7 @@ settable (``clock=``) so that tokens and agreements can expire in a test.
 import json
 import secrets
 import threading
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -393,8 +394,9 @@ class GoCardlessSandbox:
         answer = {"ref": requisition["reference"]}
         if query.get("decision") == "approve":
             number = sum(1 for r in self.requisitions.values() if r["_accounts"]) + 1
-            # Account ids belong to a requisition: a new one gives new ids.
-            ids = {f"{key}-r{number}": key for key in self.accounts}
+            # Account ids belong to a requisition: a new one gives new ids
+            # (UUIDs, as the published API file has them).
+            ids = {linked_account_id(key, number): key for key in self.accounts}
             requisition.update(status="LN", accounts=list(ids), _accounts=ids)
             self.agreements[requisition["agreement"]]["accepted"] = (
                 self.now().isoformat()
@@ -568,6 +570,17 @@ class GoCardlessSandbox:
             if date_from <= date.fromisoformat(transaction["valueDate"]) <= date_to:
                 lists[status].append(transaction)
         return 200, {"transactions": lists}, {}
+
+
+# Account ids are UUIDs derived from the account and its requisition's
+# number, so that a test can name the id a requisition gives.
+ID_NAMESPACE = uuid.UUID("5c0d7a4e-2b8f-4e61-9d3a-1f6c8e0a9b72")
+
+
+def linked_account_id(key, requisition_number):
+    """The id the ``requisition_number``-th linked requisition gives the
+    account ``key``."""
+    return str(uuid.uuid5(ID_NAMESPACE, f"{key}-r{requisition_number}"))
 
 
 def _uuid():

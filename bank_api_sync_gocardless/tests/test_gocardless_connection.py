@@ -9,7 +9,7 @@ from odoo.tests import Form, HttpCase, tagged
 
 from odoo.addons.bank_api_sync.tests.common import BankApiSyncCase
 
-from ..core.sandbox import GoCardlessSandbox
+from ..core.sandbox import GoCardlessSandbox, linked_account_id
 
 SECRET_ID = "7f0c2a9e-2222-4000-8000-0000000000gc"
 SECRET_KEY = "gc-secret-key-" + "k" * 30
@@ -223,7 +223,7 @@ class TestGoCardlessConnection(HttpCase, BankApiSyncCase):
         self.assertNotEqual(self.connection.consent_id, expired_requisition)
         account = self.connection.account_ids
         self.assertEqual(len(account), 1)
-        self.assertEqual(account.resource_id, "gc-acc-1-r2")
+        self.assertEqual(account.resource_id, linked_account_id("gc-acc-1", 2))
         self.assertTrue(account.journal_id)
         self.assertEqual(self.sync().status, "success")
 

@@ -27,6 +27,8 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 SPECS = Path(__file__).parent / "specs"
 BERLIN_GROUP = "psd2-api_v1.3.11-2021-10-01v1.yaml"
 POLISHAPI = "PolishAPI-ver2_1_1.yaml"
+ENABLE_BANKING = "enablebanking-api-reference-1.0.0-3030f99c.yaml"
+GOCARDLESS = "gocardless-bankaccountdata-2.0-v2.json"
 # PolishAPI path version -> its published file.
 POLISHAPI_FILES = {
     "v2_1_1.1": POLISHAPI,

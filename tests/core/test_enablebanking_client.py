@@ -16,7 +16,7 @@ from bank_api_sync.core import errors
 from bank_api_sync.core.budget import CallBudget
 from bank_api_sync.core.providers import ConnectionSettings, build_client
 from bank_api_sync_enablebanking.core import client as eb
-from bank_api_sync_enablebanking.core.sandbox import EnableBankingSandbox
+from bank_api_sync_enablebanking.core.sandbox import EnableBankingSandbox, account_uid
 
 APP_ID = "4b1f9d3c-0000-4000-8000-00000000e0b1"
 RETURN_URL = "http://odoo.test/bank_api_sync/consent/return"
@@ -167,7 +167,7 @@ def test_connect_through_the_redirect_and_read_the_accounts(bank, clock):
     assert client.settings.consent_id == consent.consent_id
     accounts = client.list_accounts()
     assert [(a.resource_id, a.iban, a.currency) for a in accounts] == [
-        ("acc-1-s1", "PL61109010140000071219812874", "PLN")
+        (account_uid("acc-1", 1), "PL61109010140000071219812874", "PLN")
     ]
     # A later run (a new client) asks the session for them.
     later = make_client(bank, clock)
