@@ -36,7 +36,10 @@ _LETTER_DIGITS = str.maketrans(
 
 def _iban_checksum_ok(iban):
     """ISO 13616 mod-97 check (letters count as 10..35)."""
-    return int((iban[4:] + iban[:4]).translate(_LETTER_DIGITS)) % 97 == 1
+    rest = iban[4:]
+    if rest.isdigit():  # most IBANs: only the country letters to translate
+        return int(rest + iban[:4].translate(_LETTER_DIGITS)) % 97 == 1
+    return int((rest + iban[:4]).translate(_LETTER_DIGITS)) % 97 == 1
 
 
 _known_ibans = {}  # account -> IBAN or None: counterparties repeat
@@ -47,7 +50,11 @@ _KNOWN_LIMIT = 4096
 def to_iban(account):
     """The account as an IBAN when it is one, or a Polish NRB (26 digits whose
     "PL" IBAN has a valid checksum); else None."""
-    account = compact(account)
+    return iban_of_compact(compact(account))
+
+
+def iban_of_compact(account):
+    """:func:`to_iban` of an account already passed through :func:`compact`."""
     if not account:
         return None
     known = _known_ibans.get(account, _UNKNOWN)
