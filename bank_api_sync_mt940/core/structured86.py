@@ -247,20 +247,25 @@ def _account_fields(account, bank_code):
 
 
 def _polish(text, separator, code, start, raw, profile):
-    # The hot path of an import: _numbered and _roles inlined, one pass over
-    # the sub-fields (see those functions for what each step means).
+    # The hot path of an import: _numbered and _roles inlined in one pass
+    # over the sub-fields (see those functions for what each step means).
     mapping = PROFILES.get(profile)
     if mapping is None:
         profile = "default"
         mapping = PROFILES["default"]
-    text = text[start:]
-    pairs = _PAIRS[separator].findall(text)
-    numbers = dict(pairs)
-    if len(numbers) != len(pairs) or len(pairs) != text.count(separator):
-        numbers = _numbered(text, separator)
+    numbers = {}
     found = {}
     several = None
-    for key, value in numbers.items():
+    # ``text[start:]`` starts with the separator: every piece after it must
+    # open with a sub-field number met once, else _numbered's slower rules.
+    for piece in text[start:].split(separator)[1:]:
+        key = piece[:2]
+        if key not in _NUMBERS or key in numbers:
+            numbers = _numbered(text[start:], separator)
+            found = _roles(numbers, mapping)
+            several = None
+            break
+        value = numbers[key] = piece[2:]
         role = mapping.get(key)
         if role is None:
             continue
