@@ -34,6 +34,14 @@ _LETTER_DIGITS = str.maketrans(
 )
 
 
+# "PL" -> "2521": a country code's letters as the checksum counts them.
+_COUNTRY_DIGITS = {
+    first + second: str(ord(first) - 55) + str(ord(second) - 55)
+    for first in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    for second in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+}
+
+
 def _iban_checksum_ok(iban):
     """ISO 13616 mod-97 check (letters count as 10..35)."""
     return int((iban[4:] + iban[:4]).translate(_LETTER_DIGITS)) % 97 == 1
@@ -47,7 +55,11 @@ _KNOWN_LIMIT = 4096
 def to_iban(account):
     """The account as an IBAN when it is one, or a Polish NRB (26 digits whose
     "PL" IBAN has a valid checksum); else None."""
-    account = compact(account)
+    return iban_of_compact(compact(account))
+
+
+def iban_of_compact(account):
+    """:func:`to_iban` of an account already passed through :func:`compact`."""
     if not account:
         return None
     known = _known_ibans.get(account, _UNKNOWN)
@@ -55,7 +67,19 @@ def to_iban(account):
         return known
     candidate = account.upper()
     iban = None
-    if _IBAN.fullmatch(candidate):
+    digits = candidate[2:]
+    country = _COUNTRY_DIGITS.get(candidate[:2])
+    if (
+        country is not None
+        and 15 <= len(candidate) <= 34
+        and digits.isascii()
+        and digits.isdigit()
+    ):
+        # The common case, an IBAN of digits only (what _IBAN matches then),
+        # checked without the regex and the translation table.
+        if int(digits[2:] + country + digits[:2]) % 97 == 1:
+            iban = candidate
+    elif _IBAN.fullmatch(candidate):
         iban = candidate if _iban_checksum_ok(candidate) else None
     elif _NRB.fullmatch(candidate) and _iban_checksum_ok("PL" + candidate):
         iban = "PL" + candidate

@@ -68,6 +68,13 @@ class Tokenizer:
         self.tag = None
 
     def feed(self, first, batch):
+        # The hot loop: the field being collected is kept in locals (synced
+        # with self.tag / self._lines around the rare lines) and a finished
+        # field goes to its handler here rather than through _emit.
+        handlers = self._handlers
+        known = _KNOWN_TAGS
+        current = self.tag
+        lines = self._lines
         number = first - 1
         for number, line in enumerate(batch, first):
             if not line:
@@ -75,24 +82,29 @@ class Tokenizer:
             head = line[0]
             if head == ":":
                 tag = line[:4]
-                if tag not in _KNOWN_TAGS:
+                if tag not in known:
                     tag = line[:5]
-                    if tag not in _KNOWN_TAGS:
+                    if tag not in known:
                         match = _TAG.match(line)
                         tag = match.group() if match is not None else None
                 if tag is not None:
-                    if self.tag is not None:
-                        self._emit()
-                    self.tag = tag
+                    if current is not None:
+                        handler = handlers.get(current)
+                        if handler is not None:
+                            handler(current, self._start, lines)
+                    self.tag = current = tag
                     self._start = number
-                    self._lines = [line[len(tag) :]]
+                    self._lines = lines = [line[len(tag) :]]
                     continue
-            elif head in _RARE_STARTS and self._rare_line(number, line):
-                continue
-            if self.tag is None:
+            elif head in _RARE_STARTS:
+                if self._rare_line(number, line):
+                    current = self.tag
+                    lines = self._lines
+                    continue
+            if current is None:
                 self._outside_field(number, line)
                 continue
-            self._lines.append(line)
+            lines.append(line)
         self._last_line = number
 
     def _outside_field(self, number, line):
