@@ -9,7 +9,7 @@ core.
 
 # Importing the standards' modules registers their clients.
 from . import berlin_group, polishapi
-from .base import BankClient, ConnectionSettings
+from .base import ACCESS_SCOPES, BankClient, ConnectionSettings
 from .berlin_group import BerlinGroupClient
 from .polishapi import PolishApiClient
 from . import registry
@@ -18,6 +18,7 @@ from .registry import build_client, client_class, register
 __all__ = [
     "BankClient",
     "BerlinGroupClient",
+    "ACCESS_SCOPES",
     "ConnectionSettings",
     "PolishApiClient",
     "build_client",
