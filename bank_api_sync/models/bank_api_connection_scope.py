@@ -99,8 +99,7 @@ class BankApiConnection(models.Model):
 
     def write(self, vals):
         renew = self.filtered(
-            lambda connection: connection.consent_id
-            and connection._scope_changed(vals)
+            lambda connection: connection.consent_id and connection._scope_changed(vals)
         )
         result = super().write(vals)
         for connection in renew:

@@ -335,9 +335,7 @@ class BankApiSyncRunner(models.AbstractModel):
             )
             try:
                 if "transactions" not in scopes:
-                    self._update_balances_only(
-                        account, log, client, scopes, window[1]
-                    )
+                    self._update_balances_only(account, log, client, scopes, window[1])
                     continue
                 transactions, balances = self._fetch_account_transactions(
                     connection, client, account, window
@@ -415,18 +413,14 @@ class BankApiSyncRunner(models.AbstractModel):
                 )
             )
         if notes:
-            log.write(
-                {"message": "\n".join(filter(None, [log.message, *notes]))}
-            )
+            log.write({"message": "\n".join(filter(None, [log.message, *notes]))})
 
     @api.model
     def _update_balances_only(self, account, log, client, scopes, day):
         """A run without transactions in scope: the account's balances (when
         in scope) are recorded and checked against Odoo's lines."""
         balances = (
-            client.get_balances(account._core_account())
-            if "balances" in scopes
-            else []
+            client.get_balances(account._core_account()) if "balances" in scopes else []
         )
         with self.env.cr.savepoint():
             self.env["bank.api.statement.importer"]._update_balances(

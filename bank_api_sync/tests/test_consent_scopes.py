@@ -49,9 +49,7 @@ class TestConsentScopes(BankApiSyncCase):
 
     def test_a_user_without_manage_cannot_change_the_scopes(self):
         with self.assertRaises(AccessError):
-            self.connection.with_user(self.syncer).write(
-                {"scope_transactions": False}
-            )
+            self.connection.with_user(self.syncer).write({"scope_transactions": False})
         self.assertTrue(self.connection.scope_transactions)
         arch = (
             self.env["bank.api.connection"]

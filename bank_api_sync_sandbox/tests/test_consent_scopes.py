@@ -70,4 +70,6 @@ class TestConsentScopes(SandboxSyncCase):
         client = self.connection._build_client()
         account = self.accounts[0]._core_account()
         with self.assertRaises(ConsentError):
-            list(client.iter_transactions(account, self.bank.today(), self.bank.today()))
+            list(
+                client.iter_transactions(account, self.bank.today(), self.bank.today())
+            )

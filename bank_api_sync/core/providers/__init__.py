@@ -16,9 +16,9 @@ from . import registry
 from .registry import build_client, client_class, register
 
 __all__ = [
+    "ACCESS_SCOPES",
     "BankClient",
     "BerlinGroupClient",
-    "ACCESS_SCOPES",
     "ConnectionSettings",
     "PolishApiClient",
     "build_client",
