@@ -4,6 +4,7 @@ from . import bank_api_connection_consent
 from . import bank_api_connection_berlin_group
 from . import bank_api_connection_polishapi
 from . import bank_api_connection_endpoint
+from . import bank_api_connection_scope
 from . import bank_api_connection_certificate
 from . import bank_api_connection_key_rotation
 from . import bank_api_security_event

@@ -319,6 +319,8 @@ class BankApiSyncRunner(models.AbstractModel):
         )
         unrecorded = 0
         failures = []
+        scopes = connection._sync_scopes()
+        self._note_scopes(connection, log, scopes)
         for account in self._accounts_to_sync(connection):
             window = (
                 (date_from, date_to or today)
@@ -332,9 +334,14 @@ class BankApiSyncRunner(models.AbstractModel):
                 )
             )
             try:
+                if "transactions" not in scopes:
+                    self._update_balances_only(account, log, client, scopes, window[1])
+                    continue
                 transactions, balances = self._fetch_account_transactions(
                     connection, client, account, window
                 )
+                if "balances" not in scopes:
+                    balances = []  # not in the consent's scope: no balance check
                 transactions, aside = self._set_aside(
                     account, client, log, transactions
                 )
@@ -374,6 +381,55 @@ class BankApiSyncRunner(models.AbstractModel):
                 }
             )
         return unrecorded, failures
+
+    @api.model
+    def _note_scopes(self, connection, log, scopes):
+        """Say in the log what the consent's scope leaves out of the run."""
+        notes = []
+        if "transactions" not in scopes:
+            notes.append(
+                self.env._(
+                    "Transactions are not in the consent's scope of this "
+                    "connection: none were fetched, only balances were updated."
+                )
+                if "balances" in scopes
+                else self.env._(
+                    "Transactions are not in the consent's scope of this "
+                    "connection: none were fetched."
+                )
+            )
+        if "balances" not in scopes:
+            notes.append(
+                self.env._(
+                    "Balances are not in the consent's scope of this connection: "
+                    "no balance was read or checked."
+                )
+            )
+        if scopes != connection._access_scopes():
+            notes.append(
+                self.env._(
+                    "The connection asks for more than its consent covers: "
+                    "renew the consent (Renew Consent)."
+                )
+            )
+        if notes:
+            log.write({"message": "\n".join(filter(None, [log.message, *notes]))})
+
+    @api.model
+    def _update_balances_only(self, account, log, client, scopes, day):
+        """A run without transactions in scope: the account's balances (when
+        in scope) are recorded and checked against Odoo's lines."""
+        balances = (
+            client.get_balances(account._core_account()) if "balances" in scopes else []
+        )
+        with self.env.cr.savepoint():
+            self.env["bank.api.statement.importer"]._update_balances(
+                account,
+                account.resume_from or day,
+                balances,
+                source="webhook" if log.trigger == "webhook" else "sync",
+            )
+            account.write({"last_sync_at": fields.Datetime.now()})
 
     @api.model
     def _set_aside(self, account, client, log, transactions):
@@ -523,6 +579,8 @@ class BankApiSyncRunner(models.AbstractModel):
         transactions = list(
             client.iter_transactions(core_account, window[0], window[1], status="both")
         )
+        if "balances" not in connection._sync_scopes():
+            return transactions, []
         return transactions, client.get_balances(core_account)
 
     @api.model

@@ -423,7 +423,13 @@ class GoCardlessClient(base.BankClient):
                     "institution_id": institution_id,
                     "max_historical_days": history,
                     "access_valid_for_days": access,
-                    "access_scope": list(ACCESS_SCOPE),
+                    # Least privilege: details (the account) always, balances
+                    # and transactions as the connection's scopes ask.
+                    "access_scope": [
+                        scope
+                        for scope in ACCESS_SCOPE
+                        if scope == "details" or scope in self.settings.scopes
+                    ],
                 },
             ),
             "agreements",

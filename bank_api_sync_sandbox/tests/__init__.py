@@ -17,3 +17,4 @@ from . import test_strict_signatures
 from . import test_security_events
 from . import test_cash_position
 from . import test_kept_aside
+from . import test_consent_scopes

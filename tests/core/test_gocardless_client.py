@@ -161,6 +161,14 @@ def test_connect_sync_and_read_rate_limits(bank, clock):
     assert limits.limit == 1000
 
 
+def test_the_agreement_asks_only_for_the_connections_scopes(bank, clock):
+    client = make_client(bank, clock)
+    client.settings.scopes = frozenset({"balances"})
+    connect(client)
+    (agreement,) = bank.agreements.values()
+    assert agreement["access_scope"] == ["balances", "details"]
+
+
 def test_a_long_period_is_one_call_of_the_accounts_few_a_day(bank, clock):
     client = make_client(bank, clock, history_days=120)
     connect(client)

@@ -9,13 +9,14 @@ core.
 
 # Importing the standards' modules registers their clients.
 from . import berlin_group, polishapi
-from .base import BankClient, ConnectionSettings
+from .base import ACCESS_SCOPES, BankClient, ConnectionSettings
 from .berlin_group import BerlinGroupClient
 from .polishapi import PolishApiClient
 from . import registry
 from .registry import build_client, client_class, register
 
 __all__ = [
+    "ACCESS_SCOPES",
     "BankClient",
     "BerlinGroupClient",
     "ConnectionSettings",

@@ -72,6 +72,9 @@ MAX_PAGES = 10_000  # a bank whose pages never end is a bug, not a long history
 MAX_PAGES_PER_RUN = 5_000
 # The longest access token lifetime believed (a year); longer is a bank's error.
 MAX_TOKEN_LIFETIME = 366 * 24 * 3600
+# The account information a consent may cover ("payments" is the payments
+# add-on's and never asked for here).
+ACCESS_SCOPES = frozenset({"balances", "transactions"})
 
 
 @dataclass
@@ -111,6 +114,9 @@ class ConnectionSettings:
     # The CA bundle that vouches for the bank's server certificate (None:
     # the system's and certifi's).
     ca_bundle: str | None = None
+    # What the consent asks the bank for (least privilege): a subset of
+    # ``ACCESS_SCOPES``; each provider maps it to its own consent request.
+    scopes: frozenset = ACCESS_SCOPES
 
     @property
     def user_present(self) -> bool:

@@ -470,8 +470,17 @@ class BerlinGroupClient(BankClient):
 
     def consent_access(self) -> dict:
         """The ``access`` of a new consent: every account, as a bank-offered
-        consent (banks that need IBANs listed override this)."""
-        return {"allPsd2": "allAccounts"}
+        consent (banks that need IBANs listed override this), no more than
+        the connection's scopes: transactions need ``allPsd2`` (accounts,
+        balances and transactions: Berlin Group has no global consent for
+        transactions alone), balances alone ``availableAccountsWithBalance``,
+        neither the account list only (``availableAccounts``)."""
+        scopes = self.settings.scopes
+        if "transactions" in scopes:
+            return {"allPsd2": "allAccounts"}
+        if "balances" in scopes:
+            return {"availableAccountsWithBalance": "allAccounts"}
+        return {"availableAccounts": "allAccounts"}
 
     def create_consent(self, valid_until: date, frequency_per_day: int) -> Consent:
         headers = self._psu_headers(mandatory=True)

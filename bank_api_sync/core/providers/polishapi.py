@@ -426,13 +426,22 @@ class PolishApiClient(BankClient):
             "scopeUsageLimit": "multiple",
             "maxAllowedHistoryLong": int(self.settings.max_history_days),
         }
-        privileges = {
-            "ais-accounts:getAccounts": {"scopeUsageLimit": "multiple"},
-            "ais:getAccount": {"scopeUsageLimit": "multiple"},
-            "ais:getTransactionsDone": history,
-            "ais:getTransactionsPending": history,
-            "ais:getHolds": history,
-        }
+        # Least privilege: the account details (balances) and the
+        # transactions only when the connection's scopes ask for them; with
+        # neither, the account list alone (scope ais-accounts).
+        scopes = self.settings.scopes
+        privileges = {"ais-accounts:getAccounts": {"scopeUsageLimit": "multiple"}}
+        if scopes:
+            privileges["ais:getAccount"] = {"scopeUsageLimit": "multiple"}
+        if "transactions" in scopes:
+            privileges.update(
+                {
+                    "ais:getTransactionsDone": history,
+                    "ais:getTransactionsPending": history,
+                    "ais:getHolds": history,
+                }
+            )
+        scope = "ais" if scopes else "ais-accounts"
         body = self._post(
             "auth",
             "authorize",
@@ -440,10 +449,10 @@ class PolishApiClient(BankClient):
                 "response_type": "code",
                 "client_id": self.settings.client_id,
                 "redirect_uri": self.settings.tpp_redirect_uri,
-                "scope": "ais",
+                "scope": scope,
                 "scope_details": {
                     "privilegeList": [privileges],
-                    "scopeGroupType": "ais",
+                    "scopeGroupType": scope,
                     "consentId": consent_id,
                     "scopeTimeLimit": date_time(
                         datetime.combine(valid_until, time(23, 59, 59), timezone.utc)

@@ -273,11 +273,13 @@ def delete_consent(bank, request, consent_id):
 # -- accounts ---------------------------------------------------------------
 
 
-def _consent_error(bank, request, account=None):
+def _consent_error(bank, request, account=None, service="accounts"):
     consent_id = request.header("Consent-ID")
     if consent_id and bank.faults.take("revoked_consent", request.path) is not None:
         bank.consents.set_status(consent_id, "revokedByPsu")
-    error = bank.consents.check(consent_id, account.iban if account else None)
+    error = bank.consents.check(
+        consent_id, account.iban if account else None, service=service
+    )
     return tpp_error(*error) if error else None
 
 
@@ -295,11 +297,11 @@ def _frequency_exceeded(bank, request, resource):
     )
 
 
-def _account_or_error(bank, request, resource_id):
+def _account_or_error(bank, request, resource_id, service="accounts"):
     account = bank.accounts.get(resource_id)
     if account is None:
         return None, tpp_error(404, "RESOURCE_UNKNOWN", "No account with this id.")
-    return account, _consent_error(bank, request, account)
+    return account, _consent_error(bank, request, account, service)
 
 
 def account_details(bank, account, with_balance=False) -> dict:
@@ -369,7 +371,7 @@ def get_account(bank, request, resource_id):
 
 @route("GET", "/v1/accounts/([^/]+)/balances")
 def get_balances(bank, request, resource_id):
-    account, error = _account_or_error(bank, request, resource_id)
+    account, error = _account_or_error(bank, request, resource_id, "balances")
     if error:
         return error
     error = _frequency_exceeded(bank, request, f"balances:{resource_id}")
@@ -417,7 +419,7 @@ def _parse_period(bank, query):
 
 @route("GET", "/v1/accounts/([^/]+)/transactions")
 def get_transactions(bank, request, resource_id):
-    account, error = _account_or_error(bank, request, resource_id)
+    account, error = _account_or_error(bank, request, resource_id, "transactions")
     if error:
         return error
     period = _parse_period(bank, request.query)

@@ -57,6 +57,19 @@ class SandboxConsent:
         ]
         return not listed or iban in listed
 
+    def allows(self, service: str) -> bool:
+        """Whether the consent's access covers ``service`` ("accounts",
+        "balances" or "transactions"): ``allPsd2`` all three,
+        ``availableAccountsWithBalance`` accounts and balances,
+        ``availableAccounts`` the list only; a detailed consent what it
+        names (its balances and transactions give the accounts too)."""
+        access = self.access
+        if service == "accounts" or access.get("allPsd2"):
+            return True
+        if service == "balances" and access.get("availableAccountsWithBalance"):
+            return True
+        return service in access
+
 
 class ConsentStore:
     def __init__(self, clock, auto_approve=True, max_consent_days=180):
@@ -129,9 +142,9 @@ class ConsentStore:
             consent.status = status
         return consent
 
-    def check(self, consent_id, iban=None):
-        """None when the consent allows access to the account, else
-        (http status, code, text)."""
+    def check(self, consent_id, iban=None, service="accounts"):
+        """None when the consent allows access to the account's ``service``,
+        else (http status, code, text)."""
         if not consent_id:
             return 400, "FORMAT_ERROR", "The Consent-ID header is required."
         consent = self.get(consent_id)
@@ -147,6 +160,12 @@ class ConsentStore:
             return 401, "CONSENT_INVALID", f"The consent is {consent.status}."
         if iban is not None and not consent.covers(iban):
             return 401, "CONSENT_INVALID", "The consent does not cover this account."
+        if not consent.allows(service):
+            return (
+                401,
+                "CONSENT_INVALID",
+                f"The consent does not cover the {service} of the accounts.",
+            )
         return None
 
     def take_access(self, consent_id, resource: str) -> bool:
