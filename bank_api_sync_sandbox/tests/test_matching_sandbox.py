@@ -98,7 +98,7 @@ class TestSandboxMatching(MatchingSetup, SandboxSyncCase):
             patch.object(
                 matcher, "_match_statement_lines", side_effect=RuntimeError("boom")
             ),
-            mute_logger("odoo.addons.bank_api_sync.models.bank_api_sync_runner"),
+            mute_logger("odoo.addons.bank_api_sync.models.bank_api_matcher"),
         ):
             log = self.sync()
         self.assertEqual(log.status, "success", log.message)
