@@ -214,15 +214,7 @@ def check_file(path, encoding=None, profile=None):
 
 
 def check_files(paths, encoding=None, profile=None):
-    status = 0
-    output = []
-    for path in paths:
-        lines, failed = check_file(path, encoding, profile)
-        output += lines
-        if failed:
-            status = EXIT_BAD_FILE
-    mt940_cli._write("\n".join(output))
-    return status
+    return mt940_cli.check_files(paths, encoding, profile, check=check_file)
 
 
 if __name__ == "__main__":
