@@ -5,7 +5,10 @@ None when its standard has none here (then the order leaves as a file). The
 Odoo glue never names a provider: it asks for the capability. Each standard
 registers its initiator for its client class (``register_initiator``): the
 Berlin Group one below, PolishAPI's in ``polishapi_payments.py``; a provider
-whose client derives from one of those classes pays through it.
+whose client derives from one of those classes pays through it. An initiator
+whose ``psu_authorisation`` is true has the customer authorise each payment
+at the bank's page first (``start_authorisation``, then
+``complete_authorisation`` gives the token ``initiate`` and ``status`` take).
 
 Berlin Group NextGenPSD2 1.3.11 (``BerlinGroupPayments``): one transfer is a
 single payment (``POST /v1/payments/{product}``), several a bulk payment
@@ -104,6 +107,9 @@ def state_of(status: str) -> str:
 class BerlinGroupPayments:
     PRODUCTS = {"EUR": "sepa-credit-transfers"}
     OTHER_PRODUCT = "cross-border-credit-transfers"
+    # The payment is authorised through its startAuthorisation link, within
+    # the connection's consent: no page of the bank for the customer.
+    psu_authorisation = False
 
     def __init__(self, client):
         self.client = client

@@ -22,11 +22,21 @@ request (kept across the HTTP layer's retries): sending again after a timeout
 is the same request, which the bank answers with the payment it has.
 The client signs the body (``X-JWS-SIGNATURE``) when the connection has a
 seal, like every PolishAPI request.
+
+The customer authorises each payment (or bundle) at the bank
+(``psu_authorisation``): ``start_authorisation`` asks ``authorize`` with the
+``pis`` scope, the payment in ``scope_details.privilegeList`` (``pis:domestic``
+with the transfer's fields, or ``pis:bundle`` with the bundle's; and
+``pis:getPayment`` / ``pis:getBundle`` with the TPP id, for its status), and
+gives the bank's page; ``complete_authorisation`` trades the code the bank
+sends back for the payment's access token, which ``initiate`` and ``status``
+then use. The TPP ids and the requestId stay derived from the batch's key:
+a payment authorised twice (a retry after a timeout) is still one payment.
 """
 
 import re
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from .initiation import PaymentBatch, Submission, register_initiator, state_of
@@ -78,39 +88,109 @@ def transaction_id(key: str, end_to_end_id: str) -> str:
     return str(uuid.uuid5(uuid.UUID(key), end_to_end_id))
 
 
+# The privilege of a domestic transfer (PrivilegeDomesticTransfer) names the
+# transfer's fields; the TPP id and the split payment details are the
+# initiation's.
+DOMESTIC_PRIVILEGE_FIELDS = (
+    "recipient",
+    "sender",
+    "transferData",
+    "deliveryMode",
+    "system",
+    "executionMode",
+)
+# How long the customer's authorisation of a payment is asked for: the day
+# it is sent and the next (the status is asked with it meanwhile).
+AUTHORISATION_DAYS = 1
+
+
 class PolishApiPayments:
+    # The customer authorises each payment at the bank (its ``pis`` scope).
+    psu_authorisation = True
+
     def __init__(self, client):
         self.client = client
 
-    def initiate(self, batch: PaymentBatch) -> Submission:
-        request_id = polishapi.stable_request_id(batch.idempotency_key)
+    def _fields(self, batch: PaymentBatch):
+        """(kind, the initiation's fields) of the batch."""
         if len(batch.transfers) == 1:
             fields = self._transfer(batch, batch.transfers[0])
             fields["tppTransactionId"] = batch.idempotency_key
-            answer = self.client.initiate_domestic(fields, request_id)
+            return DOMESTIC, fields
+        total = sum((transfer.amount for transfer in batch.transfers), Decimal(0))
+        return BUNDLE, {
+            "tppBundleId": batch.idempotency_key,
+            "transfersTotalAmount": f"{total:.2f}",
+            "typeOfTransfers": "domestic",
+            "domesticTransfers": [
+                {
+                    **self._transfer(batch, transfer),
+                    "tppTransactionId": transaction_id(
+                        batch.idempotency_key, transfer.end_to_end_id
+                    ),
+                }
+                for transfer in batch.transfers
+            ],
+        }
+
+    def privileges(self, batch: PaymentBatch) -> dict:
+        """The ``privilegeList`` entry asking the customer to authorise the
+        batch: the payment itself and the right to ask its status."""
+        kind, fields = self._fields(batch)
+        privileges = {"accountNumber": account_number(batch.debtor_iban)}
+        if kind == DOMESTIC:
+            privileges["pis:domestic"] = {
+                "scopeUsageLimit": "single",
+                **{name: fields[name] for name in DOMESTIC_PRIVILEGE_FIELDS},
+            }
+            privileges["pis:getPayment"] = {
+                "scopeUsageLimit": "multiple",
+                "tppTransactionId": fields["tppTransactionId"],
+            }
+        else:
+            privileges["pis:bundle"] = {
+                "scopeUsageLimit": "single",
+                **{
+                    name: value
+                    for name, value in fields.items()
+                    if name != "tppBundleId"
+                },
+            }
+            privileges["pis:getBundle"] = {
+                "scopeUsageLimit": "multiple",
+                "tppBundleId": fields["tppBundleId"],
+            }
+        return privileges
+
+    def start_authorisation(
+        self, batch: PaymentBatch, redirect_uri: str, state: str
+    ) -> str:
+        """Ask the bank for the customer's authorisation of the batch; the
+        bank's page to send the customer to (it comes back to
+        ``redirect_uri`` with ``state``)."""
+        valid_until = self.client.today() + timedelta(days=AUTHORISATION_DAYS)
+        return self.client.authorize_payment(
+            self.privileges(batch), redirect_uri, state, valid_until
+        )
+
+    def complete_authorisation(self, params: dict, redirect_uri: str) -> str:
+        """The payment's access token from what the bank sent the customer
+        back with (``errors.ConsentRefused`` when they refused)."""
+        return self.client.payment_token(params, redirect_uri)
+
+    def initiate(self, batch: PaymentBatch, token: str | None = None) -> Submission:
+        """Initiate the batch, with the payment's access token when the
+        customer authorised it (``complete_authorisation``)."""
+        request_id = polishapi.stable_request_id(batch.idempotency_key)
+        kind, fields = self._fields(batch)
+        if kind == DOMESTIC:
+            answer = self.client.initiate_domestic(fields, request_id, token=token)
             payment_id = answer.get("paymentId")
             status = answer.get("generalStatus")
-            kind = DOMESTIC
         else:
-            total = sum((transfer.amount for transfer in batch.transfers), Decimal(0))
-            fields = {
-                "tppBundleId": batch.idempotency_key,
-                "transfersTotalAmount": f"{total:.2f}",
-                "typeOfTransfers": "domestic",
-                "domesticTransfers": [
-                    {
-                        **self._transfer(batch, transfer),
-                        "tppTransactionId": transaction_id(
-                            batch.idempotency_key, transfer.end_to_end_id
-                        ),
-                    }
-                    for transfer in batch.transfers
-                ],
-            }
-            answer = self.client.initiate_bundle(fields, request_id)
+            answer = self.client.initiate_bundle(fields, request_id, token=token)
             payment_id = answer.get("bundleId")
             status = answer.get("bundleStatus")
-            kind = BUNDLE
         if not isinstance(payment_id, str) or not 0 < len(payment_id) <= 128:
             raise errors.BankResponseError(
                 f"payments {kind}: the answer has no {kind} id"
@@ -118,11 +198,13 @@ class PolishApiPayments:
         state_of(status)
         return Submission(payment_id=payment_id, status=status, path=kind)
 
-    def status(self, submission: Submission) -> str:
+    def status(self, submission: Submission, token: str | None = None) -> str:
         if submission.path == BUNDLE:
-            status = self.client.get_bundle(submission.payment_id).get("bundleStatus")
+            answer = self.client.get_bundle(submission.payment_id, token=token)
+            status = answer.get("bundleStatus")
         else:
-            status = self.client.get_payment(submission.payment_id).get("generalStatus")
+            answer = self.client.get_payment(submission.payment_id, token=token)
+            status = answer.get("generalStatus")
         state_of(status)
         return status
 

@@ -272,6 +272,7 @@ class PolishApiClient(BankClient):
         with_token=True,
         ok=(200, 201),
         request_id=None,
+        token=None,
     ):
         """POST one request; renews the token once on HTTP 401. ``envelope``:
         the body carries a ``requestHeader`` (every operation but 2.1.1's
@@ -279,9 +280,11 @@ class PolishApiClient(BankClient):
         sent without the access token; ``with_token``: off for an operation
         sent without the access token but not an authorisation one;
         ``request_id``: the same requestId for every attempt (a payment's, see
-        ``stable_request_id``) instead of a new one each time."""
+        ``stable_request_id``) instead of a new one each time; ``token``: the
+        access token of a payment's own authorisation (``payment_token``)
+        instead of the connection's, never renewed."""
         with_token = with_token and not authorisation
-        if with_token:
+        if with_token and token is None:
             self._ensure_token()
         url = self._url(self.path(service, operation))
 
@@ -292,6 +295,8 @@ class PolishApiClient(BankClient):
                 body["requestHeader"] = self._request_header(
                     attempt_id, authorisation, with_token
                 )
+                if with_token and token is not None:
+                    body["requestHeader"]["token"] = token
             body.update(
                 {name: value for name, value in fields.items() if value is not None}
             )
@@ -302,7 +307,8 @@ class PolishApiClient(BankClient):
                 "Accept-Charset": "utf-8",
             }
             if with_token:
-                headers["Authorization"] = f"Bearer {self.tokens.access_token}"
+                bearer = self.tokens.access_token if token is None else token
+                headers["Authorization"] = f"Bearer {bearer}"
             return {
                 "method": "POST",
                 "url": url,
@@ -311,7 +317,9 @@ class PolishApiClient(BankClient):
                 "request_id": attempt_id,
             }
 
-        response = self._send(prepare, endpoint=endpoint, renew_token=with_token)
+        response = self._send(
+            prepare, endpoint=endpoint, renew_token=with_token and token is None
+        )
         self._check_answer_signature(response)
         self._raise_for_status(response, ok)
         return as_dict(response.json(), endpoint) if response.content else {}
@@ -643,8 +651,89 @@ class PolishApiClient(BankClient):
     # across retries, so that the bank sees one request however often it is
     # sent (with ``tppTransactionId`` / ``tppBundleId``, the standard's
     # idempotency keys).
+    #
+    # A bank that wants the customer to authorise each payment (PolishAPI's
+    # ``pis`` scope) is asked first with ``authorize_payment``: the payment
+    # goes in ``scope_details.privilegeList`` (``pis:domestic`` or
+    # ``pis:bundle``, with ``pis:getPayment`` / ``pis:getBundle`` for its
+    # status), the customer approves it at ``aspspRedirectUri``, and the code
+    # the bank sends back is traded for that payment's own access token
+    # (``payment_token``), which the initiation and the status calls then
+    # carry (``token``) instead of the connection's.
 
-    def initiate_domestic(self, fields: dict, request_id: str) -> dict:
+    def authorize_payment(
+        self, privileges: dict, redirect_uri: str, state: str, valid_until: date
+    ) -> str:
+        """``authorize`` with ``scope`` pis for one payment (or bundle):
+        ``privileges`` is the ``privilegeList`` entry; returns the bank's page
+        where the customer approves it (``aspspRedirectUri``)."""
+        body = self._post(
+            "auth",
+            "authorize",
+            {
+                "response_type": "code",
+                "client_id": self.settings.client_id,
+                "redirect_uri": redirect_uri,
+                "scope": "pis",
+                "scope_details": {
+                    "privilegeList": [privileges],
+                    "scopeGroupType": "pis",
+                    "consentId": str(uuid.uuid4()),
+                    "scopeTimeLimit": date_time(
+                        datetime.combine(valid_until, time(23, 59, 59), timezone.utc)
+                    ),
+                    "throttlingPolicy": "psd2Regulatory",
+                },
+                "state": state,
+            },
+            endpoint="authorize payment",
+            authorisation=True,
+        )
+        redirect = text(body.get("aspspRedirectUri"))
+        if not redirect:
+            raise BankResponseError("authorize: the answer has no aspspRedirectUri")
+        return redirect
+
+    def payment_token(self, params: dict, redirect_uri: str) -> str:
+        """The customer is back from the bank's page of a payment's
+        authorisation: its ``code`` traded for the payment's access token,
+        returned and not kept as the connection's tokens (which stay those of
+        its account information consent). ``error=access_denied``:
+        ``ConsentRefused``."""
+        code = text(params.get("code"))
+        if not code and text(params.get("error")) == "access_denied":
+            raise ConsentRefused(
+                "The customer refused or cancelled the payment at the bank's "
+                "page (access_denied): nothing was paid."
+            )
+        if not code:
+            raise AuthenticationError(
+                "The bank sent the customer back without an authorisation code "
+                f"({text(params.get('error')) or 'no reason given'})."
+            )
+        self.http.add_secret(code)
+        body = self._post(
+            "auth",
+            "token",
+            {
+                "grant_type": "authorization_code",
+                "Code": code,
+                "redirect_uri": redirect_uri,
+                "client_id": self.settings.client_id,
+                "is_user_session": bool(self.settings.user_present),
+                "user_ip": self.settings.psu_ip_address,
+                "user_agent": self.settings.psu_user_agent,
+            },
+            endpoint="payment token",
+            authorisation=True,
+        )
+        access = text(body.get("access_token"))
+        if not access:
+            raise BankResponseError("token: the answer has no access_token")
+        self.http.add_secret(access, text(body.get("refresh_token")))
+        return access
+
+    def initiate_domestic(self, fields: dict, request_id: str, token=None) -> dict:
         """``payments/domestic``: one domestic transfer (``DomesticRequest``);
         the answer has ``paymentId`` and ``generalStatus``."""
         return self._post(
@@ -653,9 +742,10 @@ class PolishApiClient(BankClient):
             fields,
             endpoint="payments domestic",
             request_id=request_id,
+            token=token,
         )
 
-    def initiate_bundle(self, fields: dict, request_id: str) -> dict:
+    def initiate_bundle(self, fields: dict, request_id: str, token=None) -> dict:
         """``payments/bundle``: several transfers at once (``BundleRequest``);
         the answer has ``bundleId`` and ``bundleStatus``."""
         return self._post(
@@ -664,22 +754,25 @@ class PolishApiClient(BankClient):
             fields,
             endpoint="payments bundle",
             request_id=request_id,
+            token=token,
         )
 
-    def get_payment(self, payment_id: str) -> dict:
+    def get_payment(self, payment_id: str, token=None) -> dict:
         return self._post(
             "payments",
             "getPayment",
             {"paymentId": payment_id},
             endpoint="payments getPayment",
+            token=token,
         )
 
-    def get_bundle(self, bundle_id: str) -> dict:
+    def get_bundle(self, bundle_id: str, token=None) -> dict:
         return self._post(
             "payments",
             "getBundle",
             {"bundleId": bundle_id, "transactionsIncluded": True},
             endpoint="payments getBundle",
+            token=token,
         )
 
 

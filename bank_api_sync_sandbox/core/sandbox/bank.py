@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from ..siblings import berlin_group, maintenance
-from . import admin, api
+from . import admin, api, polishapi
 from . import state_file as state_file_io
 from .auth import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, TokenStore
 from .consents import ConsentStore
@@ -120,6 +120,17 @@ class SandboxBank:
         self.tokens = TokenStore(self.now, client_id, client_secret, token_lifetime)
         self.consents = ConsentStore(self.now, auto_approve_consents, max_consent_days)
         self.payments = PaymentStore(self.today)
+        # The same bank speaking PolishAPI 2.1.1 (polishapi.py): the same
+        # accounts and ledger, each payment authorised by the customer at its
+        # login page, executed on its date and booked on the debit account.
+        self.polishapi = polishapi.PolishApiBank(
+            self.now,
+            self.ledger_book,
+            list(accounts),
+            pis_authorisation=True,
+            execute_on_date=True,
+            book=self._book_polishapi_payment,
+        )
         # The Ministry of Finance's VAT white list, as the sandbox's world
         # knows it (whitelist.py), under its own paths (/api/...).
         self.whitelist = VatWhiteList(self.today, taxpayers=SANDBOX_TAXPAYERS)
@@ -147,6 +158,7 @@ class SandboxBank:
                 self.tls.server_context() if self.tls else None,
             )
             self.port = self._server.server_address[1]
+            self.polishapi.login_url = f"{self.url}{polishapi.LOGIN_PATH}"
         return self
 
     def start(self) -> "SandboxBank":
@@ -340,6 +352,38 @@ class SandboxBank:
             batch=payment.batch_booking,
         )
 
+    def _book_polishapi_payment(self, payment_id, kind, body) -> None:
+        """Book a PolishAPI payment's transfers (initiated once the customer
+        authorised it) on its debit account, on their execution date."""
+        transfers = body.get("domesticTransfers") or [body]
+        sender = (transfers[0].get("sender") or {}).get("accountNumber") or ""
+        account = self.polishapi.accounts.get(sender)
+        if account is None:
+            return
+        day = max(
+            date.fromisoformat(t["transferData"]["executionDate"])
+            if t["transferData"].get("executionDate")
+            else self.today()
+            for t in transfers
+        )
+        self.ledger_book.book_initiated(
+            account.resource_id,
+            day,
+            payment_id,
+            [
+                (
+                    t.get("tppTransactionId") or body.get("tppTransactionId"),
+                    t["transferData"]["amount"],
+                    "PL" + t["recipient"]["accountNumber"],
+                    " ".join(t["recipient"].get("nameAddress", {}).get("value", [])),
+                    t["transferData"]["description"],
+                )
+                for t in transfers
+            ],
+        )
+        with self._lock:
+            self._listings.clear()
+
     def balances(self, resource_id: str) -> dict:
         """{"closingBooked": Decimal, "interimAvailable": Decimal} today."""
         closing, available = self.ledger_book.balances(resource_id, self.today())
@@ -430,7 +474,10 @@ class SandboxBank:
         if request.path.startswith("/api/") and request.method == "GET":
             # Another service on the same server: none of the bank's rules.
             return json_response(*self.whitelist.answer(request.path, request.query))
-        response = api.handle(self, request)
+        if polishapi.mounted(request.path, self.polishapi.version):
+            response = polishapi.handle(self, request)
+        else:
+            response = api.handle(self, request)
         # Every answer names the request it answers (Berlin Group requires
         # X-Request-ID in responses); one that came without gets a new id.
         response.headers.setdefault(
