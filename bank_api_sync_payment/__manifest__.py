@@ -3,7 +3,7 @@
     "summary": "Vendor bills paid in bulk from OCA payment orders: checks, the "
     "Polish VAT white list, split payment, Elixir-O, four-eyes approval "
     "and an audit trail",
-    "version": "18.0.1.1.1",
+    "version": "18.0.1.2.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/bank-api-sync/bank_api_sync",
     "author": "bank_api_sync contributors",

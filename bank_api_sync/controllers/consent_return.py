@@ -52,9 +52,10 @@ class BankApiConsentReturn(http.Controller):
             .browse(authorization_sudo.connection_id.id)
         )
         try:
-            connection._complete_authorization(
-                authorization_sudo, self._bank_params(params)
-            )
+            # What the authorization was started for (the connection's
+            # consent; another add-on's, e.g. a payment's) completes it and
+            # names the page to show next.
+            target = authorization_sudo._complete(connection, self._bank_params(params))
         except (AccessError, UserError) as error:
             # The state is spent (its UPDATE commits with this answer).
             _logger.warning(
@@ -63,7 +64,7 @@ class BankApiConsentReturn(http.Controller):
                 error,
             )
             return self._refused_page("not_allowed", str(error))
-        return request.redirect(f"/odoo/bank-connections/{connection.id}")
+        return request.redirect(target)
 
     @staticmethod
     def _bank_params(params):

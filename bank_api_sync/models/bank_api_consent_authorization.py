@@ -102,6 +102,15 @@ class BankApiConsentAuthorization(models.Model):
             return None, "stale"
         return authorization_sudo, None
 
+    def _complete(self, connection, params):
+        """The customer is back from the bank with ``params``: complete what
+        this authorization was started for (here the connection's consent;
+        an add-on whose authorizations are for something else overrides
+        this) and return the address of the page to show next."""
+        self.ensure_one()
+        connection._complete_authorization(self, params)
+        return f"/odoo/bank-connections/{connection.id}"
+
     @api.autovacuum
     def _gc_expired(self):
         """Forget authorizations a day after they expired."""

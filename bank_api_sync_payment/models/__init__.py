@@ -9,3 +9,4 @@ from . import bank_api_whitelist_check
 from . import account_payment_line
 from . import account_payment_order
 from . import bank_api_matcher
+from . import bank_api_consent_authorization

@@ -50,6 +50,7 @@ APPROVAL_FIELDS = frozenset(
         "bank_api_bank_path",
         "bank_api_bank_status",
         "bank_api_booked",
+        "bank_api_payment_token_encrypted",
     }
 )
 # What a person reads of the bank's ISO 20022 status, and the audit event of
@@ -126,6 +127,13 @@ class AccountPaymentOrder(models.Model):
         copy=False,
         help="The bank's ISO 20022 status of the payment (RCVD received, ACSP "
         "accepted, ACSC executed, RJCT rejected...).",
+    )
+    # The access token of the payment's own authorisation by the customer (a
+    # bank that wants each payment authorised): its status is asked with it.
+    bank_api_payment_token_encrypted = fields.Char(
+        string="Payment Authorisation Token (encrypted)",
+        groups="base.group_system",
+        copy=False,
     )
     bank_api_booked = fields.Boolean(
         string="Booked on the Statement",
@@ -430,17 +438,109 @@ class AccountPaymentOrder(models.Model):
                     name=connection.name,
                 )
             )
+        if payments.psu_authorisation:
+            return self._bank_api_ask_authorisation(connection, client, payments)
         try:
             submission = payments.initiate(self._bank_api_batch())
         except core_errors.BankApiError as error:
             connection.sudo()._save_client_state(client)
             raise UserError(connection._describe_error(error)) from None
         connection.sudo()._save_client_state(client)
+        self._bank_api_sent(connection, submission)
+        return True
+
+    def _bank_api_ask_authorisation(self, connection, client, payments):
+        """A bank that wants the customer to authorise each payment: ask it
+        for this order's, and send the person to its page; they come back
+        through the consent return route (a single-use state bound to them
+        and to the order), where ``_bank_api_complete_authorisation`` sends
+        the payment."""
+        authorizations = self.env["bank.api.consent.authorization"]
+        state = authorizations._start(connection)
+        authorizations._find(state).payment_order_id = self.id
+        try:
+            page = payments.start_authorisation(
+                self._bank_api_batch(), connection._consent_return_url(), state
+            )
+        except core_errors.BankApiError as error:
+            connection.sudo()._save_client_state(client)
+            raise UserError(connection._describe_error(error)) from None
+        connection.sudo()._save_client_state(client)
+        return {"type": "ir.actions.act_url", "url": page, "target": "self"}
+
+    def _bank_api_complete_authorisation(self, connection, params):
+        """The person is back from the bank's page of this order's payment
+        (``params``: what the bank added to the return address): the
+        authorisation traded for the payment's token, then the payment sent
+        with it. Refused at the bank, or the bank not answering: the order
+        stays approved and not sent, and its chatter says why (Send to Bank
+        again asks again; the payment's TPP id stays the same, so the bank
+        pays once)."""
+        self.ensure_one()
+        self._bank_api_require_group(PREPARER)
+        if self.state != "open" or self.bank_api_bank_payment_id:
+            raise UserError(
+                self.env._(
+                    "Payment order %(name)s was sent or changed meanwhile: nothing "
+                    "was sent again.",
+                    name=self.name,
+                )
+            )
+        self._bank_api_check_approved_content()
+        self._bank_api_raise_problems()
+        if self._bank_api_connection() != connection:
+            raise UserError(
+                self.env._(
+                    "Payment order %(name)s is no longer paid through connection "
+                    "%(connection)s: nothing was sent.",
+                    name=self.name,
+                    connection=connection.name,
+                )
+            )
+        client = connection._build_client(
+            user_present=True, psu=connection._request_psu_context()
+        )
+        payments = initiator_for(client)
+        try:
+            token = payments.complete_authorisation(
+                params, connection._consent_return_url()
+            )
+            submission = payments.initiate(self._bank_api_batch(), token=token)
+        except core_errors.ConsentRefused:
+            connection.sudo()._save_client_state(client)
+            self.message_post(
+                body=self.env._(
+                    "The payment was refused or cancelled at the bank's page: "
+                    "nothing was paid. The order is still approved; Send to Bank "
+                    "asks the bank again."
+                )
+            )
+            return False
+        except core_errors.BankApiError as error:
+            connection.sudo()._save_client_state(client)
+            self.message_post(
+                body=self.env._(
+                    "The bank did not take the payment: %(reason)s The order is "
+                    "still approved; Send to Bank asks the bank again (the bank "
+                    "pays it once).",
+                    reason=connection._describe_error(error),
+                )
+            )
+            return False
+        connection.sudo()._save_client_state(client)
+        self._bank_api_sent(connection, submission, token)
+        return True
+
+    def _bank_api_sent(self, connection, submission, token=None):
+        """The bank has the order's payment(s): the order is uploaded, its
+        payments in payment, the trail says so."""
         self.sudo().write(
             {
                 "bank_api_bank_payment_id": submission.payment_id,
                 "bank_api_bank_path": submission.path,
                 "bank_api_bank_status": submission.status,
+                "bank_api_payment_token_encrypted": token
+                and connection._secret_box().encrypt(token),
                 "state": "generated",
                 "date_generated": fields.Date.context_today(self),
                 "generated_user_id": self.env.user.id,
@@ -457,7 +557,6 @@ class AccountPaymentOrder(models.Model):
                 status=submission.status,
             ),
         )
-        return True
 
     def action_bank_api_check_status(self):
         """Ask the bank how the payment stands; a rejected payment cancels the
@@ -467,14 +566,19 @@ class AccountPaymentOrder(models.Model):
             client = connection._build_client(
                 user_present=True, psu=connection._request_psu_context()
             )
+            submission = Submission(
+                order.bank_api_bank_payment_id,
+                order.bank_api_bank_status,
+                order.bank_api_bank_path,
+            )
+            # The payment's own token, when the customer authorised it.
+            token = connection._decrypt(order.sudo().bank_api_payment_token_encrypted)
+            payments = initiator_for(client)
             try:
-                status = initiator_for(client).status(
-                    Submission(
-                        order.bank_api_bank_payment_id,
-                        order.bank_api_bank_status,
-                        order.bank_api_bank_path,
-                    )
-                )
+                if token:
+                    status = payments.status(submission, token=token)
+                else:
+                    status = payments.status(submission)
             except core_errors.BankApiError as error:
                 connection.sudo()._save_client_state(client)
                 raise UserError(connection._describe_error(error)) from None
