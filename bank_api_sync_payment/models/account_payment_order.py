@@ -579,6 +579,18 @@ class AccountPaymentOrder(models.Model):
                     status = payments.status(submission, token=token)
                 else:
                     status = payments.status(submission)
+            except core_errors.AuthenticationError as error:
+                connection.sudo()._save_client_state(client)
+                if not token:
+                    raise UserError(connection._describe_error(error)) from None
+                raise UserError(
+                    self.env._(
+                        "The bank no longer accepts the authorisation of payment "
+                        "%(payment)s (it lasts a short time): read its status in "
+                        "the bank's own channel.",
+                        payment=order.bank_api_bank_payment_id,
+                    )
+                ) from None
             except core_errors.BankApiError as error:
                 connection.sudo()._save_client_state(client)
                 raise UserError(connection._describe_error(error)) from None

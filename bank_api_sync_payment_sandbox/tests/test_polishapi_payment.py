@@ -2,6 +2,7 @@ import dataclasses
 from unittest.mock import patch
 from urllib.parse import parse_qs, urlsplit
 
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -150,6 +151,16 @@ class TestPolishApiPayment(HttpCase, PaymentOrderCase):
             again = self.url_open(back_location, allow_redirects=False)
         self.assertEqual(again.status_code, 400)
         self.assertEqual(len(self.bank.polishapi.payments), 1)
+
+    def test_an_expired_payment_authorisation_is_said_as_such(self):
+        order, _bills = self.approved_order()
+        page = self.send(order)
+        self.come_back(self.decide_at_the_bank(page, "approve"))
+        for token in self.bank.polishapi.access:
+            self.bank.polishapi.access[token] = self.bank.now()
+        with self.assertRaisesRegex(UserError, "no longer accepts the authorisation"):
+            order.with_user(self.preparer).action_bank_api_check_status()
+        self.assertEqual(order.bank_api_bank_state, "sent")
 
     def test_nothing_is_paid_before_the_customer_authorises(self):
         """Send to Bank only asks the bank for the customer's authorisation:
