@@ -546,7 +546,7 @@ class AccountPaymentOrder(models.Model):
                 "generated_user_id": self.env.user.id,
             }
         )
-        super().generated2uploaded()
+        result = super().generated2uploaded()
         self._bank_api_audit(
             "sent",
             self.env._(
@@ -557,6 +557,7 @@ class AccountPaymentOrder(models.Model):
                 status=submission.status,
             ),
         )
+        return result
 
     def action_bank_api_check_status(self):
         """Ask the bank how the payment stands; a rejected payment cancels the

@@ -19,10 +19,9 @@ class BankApiConsentAuthorization(models.Model):
     def _complete(self, connection, params):
         if not self.payment_order_id:
             return super()._complete(connection, params)
-        order = (
-            self.env["account.payment.order"]
-            .with_company(self.company_id)
-            .browse(self.payment_order_id.id)
-        )
+        # As the person who came back (this record is sudo): their groups,
+        # their access to the order, in the authorization's company.
+        order = connection.env["account.payment.order"].browse(self.payment_order_id.id)
+        order.check_access("write")
         order._bank_api_complete_authorisation(connection, params)
         return f"/odoo/account.payment.order/{order.id}"
