@@ -152,6 +152,18 @@ class TestPolishApiPayment(HttpCase, PaymentOrderCase):
         self.assertEqual(again.status_code, 400)
         self.assertEqual(len(self.bank.polishapi.payments), 1)
 
+    def test_a_cancelled_bundle_opens_the_bills_again(self):
+        order, bills = self.approved_order()
+        page = self.send(order)
+        self.come_back(self.decide_at_the_bank(page, "approve"))
+        (bundle,) = self.bank.polishapi.payments.values()
+        bundle["status"] = "cancelled"
+        order.with_user(self.preparer).action_bank_api_check_status()
+        self.assertEqual(order.bank_api_bank_state, "rejected")
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(set(bills.mapped("payment_state")), {"not_paid"})
+        self.assertEqual(self.events(order)[-2:], ["bank_rejected", "cancelled"])
+
     def test_an_expired_payment_authorisation_is_said_as_such(self):
         order, _bills = self.approved_order()
         page = self.send(order)
