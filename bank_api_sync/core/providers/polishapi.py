@@ -26,6 +26,12 @@ consent's end (``scopeTimeLimit``) are sent with their UTC offset.
   tokens; ``deleteConsent`` ends it. PolishAPI has no consent-status
   endpoint: ``get_consent`` reports what the last token answer said
   (``scope_details``).
+* payments: ``initiate_domestic`` / ``initiate_bundle`` and ``get_payment``
+  / ``get_bundle``, with the connection's token or, for a bank that wants
+  each payment authorised by the customer, the payment's own:
+  ``authorize_payment`` (``scope`` pis, the payment in the privilege list)
+  sends the customer to the bank, ``payment_token`` trades the code they
+  come back with for that token (the connection's tokens are left alone).
 
 Message signing: banks require a detached JWS (RFC 7515, appendix F) of the
 body in ``X-JWS-SIGNATURE``, made with the TPP's eIDAS seal certificate: with
