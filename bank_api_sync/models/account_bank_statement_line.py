@@ -6,7 +6,7 @@ from odoo.tools.sql import column_exists, create_column
 
 from odoo.addons.base.models.res_bank import sanitize_account_number
 
-from .core_texts import read_text, search_text
+from .core_texts import LANGUAGE_NEUTRAL, read_text, search_text
 
 # Words of a bank fee's title (Polish, English, German), lower case.
 FEE_WORDS = (
@@ -101,10 +101,10 @@ class AccountBankStatementLine(models.Model):
         help="Why nothing was reconciled automatically.",
     )
     bank_api_match_notes_source = fields.Json(
+        string="Matching Notes (Language-Neutral)",
         readonly=True,
         copy=False,
-        help="The notes language-neutral (templates, values, amounts): shown "
-        "in each reader's language and number format.",
+        help=LANGUAGE_NEUTRAL,
     )
     bank_api_suggested_partner_id = fields.Many2one(
         "res.partner",
@@ -163,10 +163,10 @@ class AccountBankStatementLine(models.Model):
         "a person undoes that reconciliation, to show what it got wrong.",
     )
     bank_api_auto_reason_source = fields.Json(
+        string="Why Automatic (Language-Neutral)",
         readonly=True,
         copy=False,
-        help="Why Automatic language-neutral: shown in each reader's language "
-        "and number format.",
+        help=LANGUAGE_NEUTRAL,
     )
     bank_api_corrected = fields.Boolean(
         string="Corrected",

@@ -5,7 +5,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .core_texts import read_text, search_text
+from .core_texts import LANGUAGE_NEUTRAL, read_text, search_text
 
 _logger = logging.getLogger(__name__)
 
@@ -58,10 +58,10 @@ class BankApiMatchProposal(models.Model):
         help="The evidence behind the proposal, in the engine's words.",
     )
     reason_source = fields.Json(
+        string="Reason (Language-Neutral)",
         readonly=True,
         copy=False,
-        help="The reason as the engine wrote it, language-neutral (template, "
-        "values, amounts): shown in each reader's language and number format.",
+        help=LANGUAGE_NEUTRAL,
     )
     signals = fields.Char(
         help="Technical names of the evidence: invoice_number, iban, ..."
@@ -70,7 +70,12 @@ class BankApiMatchProposal(models.Model):
         compute="_compute_texts",
         help="Why the proposal must not be trusted blindly, whatever its confidence.",
     )
-    ambiguity_source = fields.Json(readonly=True, copy=False)
+    ambiguity_source = fields.Json(
+        string="Ambiguity (Language-Neutral)",
+        readonly=True,
+        copy=False,
+        help=LANGUAGE_NEUTRAL,
+    )
     partner_id = fields.Many2one("res.partner", index=True)
     reconcile_model_id = fields.Many2one(
         "account.reconcile.model",

@@ -16,6 +16,12 @@ from odoo.tools.translate import code_translations
 
 from ..core.matching.texts import from_source, render, to_source
 
+# The help of the fields that keep a text language-neutral.
+LANGUAGE_NEUTRAL = (
+    "The text language-neutral (templates, values, amounts): each reader "
+    "reads it in their own language and number format."
+)
+
 
 def in_user_language(env, module, text):
     """``text`` in ``env``'s language, from the translations of ``module``,
