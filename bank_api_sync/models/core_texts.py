@@ -36,14 +36,24 @@ def in_user_language(env, module, text):
     return str(render(text, translate, lambda amount: _number(env, amount)))
 
 
-def stored_text(text):
-    """What a field ``*_source`` keeps of ``text`` (False when none)."""
-    return to_source(text) if text else False
+def stored_text(text, module=None):
+    """What a field ``*_source`` keeps of ``text`` (False when none); the
+    sentences of another add-on than ``bank_api_sync`` name ``module``, whose
+    translations render them."""
+    if not text:
+        return False
+    if module:
+        return {"module": module, "text": to_source(text)}
+    return to_source(text)
 
 
 def read_text(env, module, source):
     """The text stored by ``stored_text``, for the reader of ``env``."""
-    return in_user_language(env, module, from_source(source)) if source else False
+    if not source:
+        return False
+    if isinstance(source, dict) and "module" in source:
+        module, source = source["module"], source["text"]
+    return in_user_language(env, module, from_source(source))
 
 
 def search_text(model, source_field, operator, value):
