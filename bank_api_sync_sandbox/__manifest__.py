@@ -2,7 +2,7 @@
     "name": "Bank API Sync - Sandbox Bank",
     "summary": "A Berlin Group bank served over real HTTP by Odoo itself: "
     "try bank connections, the sync and matching without a real bank",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/bank-api-sync/bank_api_sync",
     "author": "bank_api_sync contributors",

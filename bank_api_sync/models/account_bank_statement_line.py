@@ -6,6 +6,8 @@ from odoo.tools.sql import column_exists, create_column
 
 from odoo.addons.base.models.res_bank import sanitize_account_number
 
+from .core_texts import LANGUAGE_NEUTRAL, read_text, search_text
+
 # Words of a bank fee's title (Polish, English, German), lower case.
 FEE_WORDS = (
     "prowizja",
@@ -92,9 +94,17 @@ class AccountBankStatementLine(models.Model):
     )
     bank_api_match_notes = fields.Text(
         string="Matching Notes",
+        compute="_compute_bank_api_match_texts",
+        inverse="_inverse_bank_api_match_notes",
+        search="_search_bank_api_match_notes",
+        readonly=True,
+        help="Why nothing was reconciled automatically.",
+    )
+    bank_api_match_notes_source = fields.Json(
+        string="Matching Notes (Language-Neutral)",
         readonly=True,
         copy=False,
-        help="Why nothing was reconciled automatically.",
+        help=LANGUAGE_NEUTRAL,
     )
     bank_api_suggested_partner_id = fields.Many2one(
         "res.partner",
@@ -145,10 +155,18 @@ class AccountBankStatementLine(models.Model):
     )
     bank_api_auto_reason = fields.Text(
         string="Why Automatic",
+        compute="_compute_bank_api_match_texts",
+        inverse="_inverse_bank_api_auto_reason",
+        search="_search_bank_api_auto_reason",
         readonly=True,
-        copy=False,
         help="What made the matching reconcile this line on its own. Kept when "
         "a person undoes that reconciliation, to show what it got wrong.",
+    )
+    bank_api_auto_reason_source = fields.Json(
+        string="Why Automatic (Language-Neutral)",
+        readonly=True,
+        copy=False,
+        help=LANGUAGE_NEUTRAL,
     )
     bank_api_corrected = fields.Boolean(
         string="Corrected",
@@ -202,6 +220,33 @@ class AccountBankStatementLine(models.Model):
             line.bank_api_receiving_account = (
                 account or line.bank_api_receiving_account or False
             )
+
+    @api.depends("bank_api_match_notes_source", "bank_api_auto_reason_source")
+    @api.depends_context("lang")
+    def _compute_bank_api_match_texts(self):
+        for line in self:
+            line.bank_api_match_notes = read_text(
+                self.env, "bank_api_sync", line.bank_api_match_notes_source
+            )
+            line.bank_api_auto_reason = read_text(
+                self.env, "bank_api_sync", line.bank_api_auto_reason_source
+            )
+
+    def _inverse_bank_api_match_notes(self):
+        # A text written as it is (another add-on's, a person's) is kept as
+        # it is: the engine's own sentences go to the source field.
+        for line in self:
+            line.bank_api_match_notes_source = line.bank_api_match_notes or False
+
+    def _inverse_bank_api_auto_reason(self):
+        for line in self:
+            line.bank_api_auto_reason_source = line.bank_api_auto_reason or False
+
+    def _search_bank_api_match_notes(self, operator, value):
+        return search_text(self, "bank_api_match_notes_source", operator, value)
+
+    def _search_bank_api_auto_reason(self, operator, value):
+        return search_text(self, "bank_api_auto_reason_source", operator, value)
 
     @api.depends("bank_api_proposal_ids.rank", "bank_api_proposal_ids.state")
     def _compute_bank_api_best_proposal_id(self):

@@ -5,6 +5,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .core_texts import LANGUAGE_NEUTRAL, read_text, search_text
+
 _logger = logging.getLogger(__name__)
 
 PROPOSAL_KINDS = [
@@ -51,13 +53,28 @@ class BankApiMatchProposal(models.Model):
     kind = fields.Selection(PROPOSAL_KINDS, required=True)
     confidence = fields.Float(help="How sure the engine is, from 0 to 100%.")
     reason = fields.Text(
-        help="The evidence behind the proposal, in the engine's words."
+        compute="_compute_texts",
+        search="_search_reason",
+        help="The evidence behind the proposal, in the engine's words.",
+    )
+    reason_source = fields.Json(
+        string="Reason (Language-Neutral)",
+        readonly=True,
+        copy=False,
+        help=LANGUAGE_NEUTRAL,
     )
     signals = fields.Char(
         help="Technical names of the evidence: invoice_number, iban, ..."
     )
     ambiguity = fields.Char(
-        help="Why the proposal must not be trusted blindly, whatever its confidence."
+        compute="_compute_texts",
+        help="Why the proposal must not be trusted blindly, whatever its confidence.",
+    )
+    ambiguity_source = fields.Json(
+        string="Ambiguity (Language-Neutral)",
+        readonly=True,
+        copy=False,
+        help=LANGUAGE_NEUTRAL,
     )
     partner_id = fields.Many2one("res.partner", index=True)
     reconcile_model_id = fields.Many2one(
@@ -100,6 +117,20 @@ class BankApiMatchProposal(models.Model):
         sanitize=False,
         help="The journal items accepting this proposal would post.",
     )
+
+    @api.depends("reason_source", "ambiguity_source")
+    @api.depends_context("lang")
+    def _compute_texts(self):
+        for proposal in self:
+            proposal.reason = read_text(
+                self.env, "bank_api_sync", proposal.reason_source
+            )
+            proposal.ambiguity = read_text(
+                self.env, "bank_api_sync", proposal.ambiguity_source
+            )
+
+    def _search_reason(self, operator, value):
+        return search_text(self, "reason_source", operator, value)
 
     @api.depends("allocation_ids.move_line_id")
     def _compute_move_ids(self):

@@ -15,7 +15,8 @@ from ..core.matching import (
     OpenItem,
     StatementLine,
 )
-from .core_texts import in_user_language
+from ..core.matching.texts import Joined, Text, _lt
+from .core_texts import stored_text
 
 _logger = logging.getLogger(__name__)
 
@@ -423,7 +424,6 @@ class BankApiMatcher(models.AbstractModel):
     ):
         """Proposals of the lines not reconciled, and what the engine noted."""
         now = fields.Datetime.now()
-        in_language = self._in_user_language
         proposal_vals, allocations = [], []
         for line, result, would_auto in decided:
             pilot = line.journal_id.id in pilot_journals
@@ -441,7 +441,7 @@ class BankApiMatcher(models.AbstractModel):
                         "rank": 1,
                         "kind": "fee",
                         "confidence": result.fee.confidence,
-                        "reason": in_language(result.fee.reason),
+                        "reason_source": stored_text(result.fee.reason),
                         "signals": ",".join(result.fee.signals),
                         "reconcile_model_id": result.fee.reference,
                         "fee_amount": float(result.fee.amount),
@@ -463,9 +463,9 @@ class BankApiMatcher(models.AbstractModel):
                         "rank": rank,
                         "kind": proposal.kind,
                         "confidence": proposal.confidence,
-                        "reason": in_language(proposal.reason),
+                        "reason_source": stored_text(proposal.reason),
                         "signals": ",".join(proposal.signals),
-                        "ambiguity": in_language(proposal.ambiguity) or False,
+                        "ambiguity_source": stored_text(proposal.ambiguity),
                         "partner_id": proposal.partner_id or False,
                         "reconcile_model_id": proposal.rule_id
                         if proposal.rule_id in models_by_id
@@ -512,34 +512,33 @@ class BankApiMatcher(models.AbstractModel):
         )
 
     @api.model
-    def _in_user_language(self, text):
-        """An engine sentence (reason, note) in the language of this run."""
-        return in_user_language(self.env, "bank_api_sync", text)
-
-    @api.model
     def _line_values(self, result, now, failure=None, automatic=False):
         """What the matching noted on a line: when, why nothing is automatic
-        (or, ``automatic``, why it is), who paid, the split payment's VAT."""
-        notes = []
-        if result:
-            notes = [self._in_user_language(note) for note in result.notes]
+        (or, ``automatic``, why it is), who paid, the split payment's VAT.
+        The texts are stored language-neutral: each reader reads them in
+        their language and number format."""
+        notes = list(result.notes) if result else []
         if failure:
             notes.insert(
-                0,
-                self.env._("Not reconciled automatically: %(reason)s", reason=failure),
+                0, _lt("Not reconciled automatically: %(reason)s", reason=failure)
             )
         values = {
             "bank_api_matched_at": now,
-            "bank_api_match_notes": "\n".join(notes) or False,
+            "bank_api_match_notes_source": stored_text(Joined("\n", notes))
+            if notes
+            else False,
             "bank_api_suggested_partner_id": result.partner_ids[0]
             if result and len(result.partner_ids) == 1
             else False,
         }
         if automatic:
             taken = result.fee if result.fee is not None else result.auto_proposal
-            values["bank_api_auto_reason"] = (
-                f"{self._in_user_language(taken.reason)} "
-                f"({round(taken.confidence * 100)}%)"
+            values["bank_api_auto_reason_source"] = stored_text(
+                Text(
+                    "%(reason)s (%(confidence)s%%)",
+                    reason=taken.reason,
+                    confidence=round(taken.confidence * 100),
+                )
             )
         split = result.split_payment if result else None
         values.update(

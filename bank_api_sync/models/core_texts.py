@@ -1,20 +1,85 @@
-"""The sentences of the plain-Python cores, in the user's language.
+"""The sentences of the plain-Python cores, in the reader's language.
 
 The cores (matching engine, MT940 parser) write English but keep each
 sentence's template and values; the templates are in the add-on's
 translations (``_lt`` in the core marks them for the export).
+
+What the matching writes on records is stored language-neutral
+(``stored_text``: the sentences as JSON) and rendered when read
+(``read_text``), in the reader's language and number format: a reason
+computed by an English user reads in Polish for a Polish one.
 """
 
+from odoo.tools import SQL, escape_psql
+from odoo.tools.misc import formatLang
 from odoo.tools.translate import code_translations
 
-from ..core.matching.texts import render
+from ..core.matching.texts import from_source, render, to_source
+
+# The help of the fields that keep a text language-neutral.
+LANGUAGE_NEUTRAL = (
+    "The text language-neutral (templates, values, amounts): each reader "
+    "reads it in their own language and number format."
+)
 
 
 def in_user_language(env, module, text):
-    """``text`` in ``env``'s language, from the translations of ``module``."""
+    """``text`` in ``env``'s language, from the translations of ``module``,
+    its amounts in that language's number format."""
     if not text:
         return text
-    if (env.lang or "en_US") == "en_US":
-        return str(text)
-    translations = code_translations.get_python_translations(module, env.lang)
-    return str(render(text, translations.get))
+    lang = env.lang or "en_US"
+    if lang == "en_US":
+        translate = {}.get
+    else:
+        translate = code_translations.get_python_translations(module, lang).get
+    return str(render(text, translate, lambda amount: _number(env, amount)))
+
+
+def stored_text(text, module=None):
+    """What a field ``*_source`` keeps of ``text`` (False when none); the
+    sentences of another add-on than ``bank_api_sync`` name ``module``, whose
+    translations render them."""
+    if not text:
+        return False
+    if module:
+        return {"module": module, "text": to_source(text)}
+    return to_source(text)
+
+
+def read_text(env, module, source):
+    """The text stored by ``stored_text``, for the reader of ``env``."""
+    if not source:
+        return False
+    if isinstance(source, dict) and "module" in source:
+        module, source = source["module"], source["text"]
+    return in_user_language(env, module, from_source(source))
+
+
+def search_text(model, source_field, operator, value):
+    """A domain on a text rendered from ``source_field``: set or not, or
+    containing ``value`` (matched against the template and its values)."""
+    if value is False or value is None:
+        if operator not in ("=", "!="):
+            raise NotImplementedError(operator)
+        return [(source_field, operator, False)]
+    if operator not in ("ilike", "not ilike"):
+        raise NotImplementedError(operator)
+    model.flush_model([source_field])
+    model.env.cr.execute(
+        SQL(
+            "SELECT id FROM %s WHERE %s::text ILIKE %s",
+            SQL.identifier(model._table),
+            SQL.identifier(source_field),
+            f"%{escape_psql(value)}%",
+        )
+    )
+    ids = [row[0] for row in model.env.cr.fetchall()]
+    return [("id", "in" if operator == "ilike" else "not in", ids)]
+
+
+def _number(env, amount):
+    """``amount`` (a ``Decimal``) with the reader's separators, at least
+    two decimals."""
+    digits = max(2, -amount.as_tuple().exponent)
+    return formatLang(env, float(amount), digits=digits)

@@ -71,7 +71,7 @@ class TestMatchingReview(BankApiMatchingCase):
         proposed = line.bank_api_proposal_ids.allocation_ids.move_id
         self.assertEqual(proposed, alone | first | second)
 
-    def test_what_waits_is_explained_in_the_users_language(self):
+    def test_what_waits_is_explained_in_the_readers_language(self):
         self.env["res.lang"]._activate_lang("pl_PL")
         self.invoice(self.kowalski, 610.0, invoice_date="2026-11-03")
         self.invoice(self.kowalski, 610.0, invoice_date="2026-11-05")
@@ -79,20 +79,39 @@ class TestMatchingReview(BankApiMatchingCase):
             610.0, "Zapłata", account_number="PL61109010140000071219812874"
         )
 
-        self.env["bank.api.matcher"].with_context(lang="pl_PL")._match_statement_lines(
-            line
-        )
-        self.env.invalidate_all()
+        # Matched by an English user (the scheduled run), read by a Polish one.
+        self.match(line)
+        polish = line.with_context(lang="pl_PL")
 
         self.assertFalse(line.is_reconciled)
-        reason = line.bank_api_best_reason
+        reason = polish.bank_api_best_reason
         self.assertIn(
             "rachunek płatnika PL61109010140000071219812874 należy do: Kowalski",
             reason,
         )
         self.assertIn("kwota zgodna", reason)
-        self.assertTrue(line.bank_api_match_notes.startswith("otwartych pozycji"))
-        self.assertIn("nie automatycznie: ", line.bank_api_match_notes)
+        self.assertTrue(polish.bank_api_match_notes.startswith("otwartych pozycji"))
+        self.assertIn("nie automatycznie: ", polish.bank_api_match_notes)
+        self.assertIn("amount equal", line.bank_api_best_reason)
+
+    def test_amounts_in_a_reason_follow_the_readers_number_format(self):
+        # The Polish format of the Polish demo: a space between thousands.
+        self.env["res.lang"]._activate_lang("pl_PL").write(
+            {"grouping": "[3,0]", "thousands_sep": " "}
+        )
+        invoice = self.invoice(self.kowalski, 1500.0, number="FV/2026/11/0093")
+        line = self.bank_line(1332.49, "FV/2026/11/0093")
+        self.match(line)
+        self.assertNotReconciled(line, invoice)
+
+        polish = line.with_context(lang="pl_PL").bank_api_best_reason
+        english = line.with_context(lang="en_US").bank_api_best_reason
+        self.assertIn("płatność częściowa: 1 332,49 z 1 500,00 ", polish)
+        self.assertIn("partial payment: 1,332.49 of 1,500.00 ", english)
+        found = self.env["bank.api.match.proposal"].search(
+            [("reason", "ilike", "FV/2026/11/0093")]
+        )
+        self.assertEqual(found, line.bank_api_proposal_ids)
 
     def test_a_reference_matching_two_partners_is_not_reconciled(self):
         mine = self.invoice(self.kowalski, 210.0, payment_reference="ZAM/15")

@@ -6,9 +6,11 @@ from odoo.addons.bank_api_sync.models.bank_api_reconciler import (
     PlannedAllocation,
     ReconcilePlan,
 )
+from odoo.addons.bank_api_sync.models.core_texts import stored_text
 
 from ..core.accounts import compact_account
 from ..core.executed import BookedLine, SentPayment, match_executed
+from ..core.texts import _lt
 
 
 class BankApiMatcher(models.AbstractModel):
@@ -91,9 +93,10 @@ class BankApiMatcher(models.AbstractModel):
             line.write(
                 {
                     "bank_api_matched_at": now,
-                    "bank_api_match_notes": False,
-                    "bank_api_auto_reason": self._bank_api_executed_reason(
-                        paid, match.how
+                    "bank_api_match_notes_source": False,
+                    "bank_api_auto_reason_source": stored_text(
+                        self._bank_api_executed_reason(paid, match.how),
+                        module="bank_api_sync_payment",
                     ),
                 }
             )
@@ -184,9 +187,11 @@ class BankApiMatcher(models.AbstractModel):
 
     @api.model
     def _bank_api_executed_reason(self, payments, how):
+        """Why a line is a payment we sent, language-neutral: each reader
+        reads it in their language."""
         order = payments.payment_order_id[:1]
         if how == "batch":
-            return self.env._(
+            return _lt(
                 "Batch debit of payment order %(order)s (%(count)s payments, "
                 "bank id %(bank_id)s)",
                 order=order.name,
@@ -195,13 +200,13 @@ class BankApiMatcher(models.AbstractModel):
             )
         reference = payments.payment_line_ids[:1].name
         if how == "end_to_end":
-            return self.env._(
+            return _lt(
                 "Payment %(reference)s of payment order %(order)s: end-to-end id, "
                 "amount and payee account equal",
                 reference=reference,
                 order=order.name,
             )
-        return self.env._(
+        return _lt(
             "Payment %(reference)s of payment order %(order)s: reference in the "
             "title, amount and payee account equal",
             reference=reference,

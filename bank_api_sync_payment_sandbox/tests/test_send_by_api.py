@@ -131,6 +131,15 @@ class TestSendByApi(PaymentOrderCase, SandboxSyncCase):
         self.assertEqual(set(lines.mapped("is_reconciled")), {True})
         self.assertEqual(set(lines.mapped("bank_api_reconciled_how")), {"auto"})
         self.assertIn("end-to-end id", lines[0].bank_api_auto_reason)
+        # Written by the sync, read in the reader's language.
+        self.env["res.lang"]._activate_lang("pl_PL")
+        self.env["ir.module.module"]._load_module_terms(
+            ["bank_api_sync_payment"], ["pl_PL"]
+        )
+        self.assertIn(
+            "zgodne identyfikator end-to-end",
+            lines[0].with_context(lang="pl_PL").bank_api_auto_reason,
+        )
         self.assertEqual(set(order.payment_ids.mapped("is_matched")), {True})
         # Syncing again changes nothing: each payment is booked once.
         self.sync()

@@ -1,3 +1,4 @@
+import random
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -5,6 +6,7 @@ from decimal import Decimal
 from odoo import Command, api, models
 
 from ..core.sandbox.embedded import embedded_sandbox
+from ..core.sandbox.ibans import random_nip
 from ..core.sandbox.ledger import COMPANY_NIP
 
 # Our invoice numbers as the Sandbox Bank's customers write them:
@@ -162,12 +164,25 @@ class BankApiSandboxInvoicer(models.AbstractModel):
             [("name", "=", name), ("is_company", "=", True)], limit=1
         )
         if not partner:
-            partner = Partner.create({"name": name, "is_company": True})
+            partner = Partner.create(self._partner_values(name, iban))
         if iban:
             self.env["res.partner.bank"].create(
                 {"acc_number": iban, "partner_id": partner.id}
             )
         return partner
+
+    def _partner_values(self, name, iban):
+        """A customer of the country of its account, a Polish one with its
+        NIP (invented, with a right check digit, the same for the same name)."""
+        values = {"name": name, "is_company": True}
+        country = iban and self.env["res.country"].search(
+            [("code", "=", iban[:2].upper())], limit=1
+        )
+        if country:
+            values["country_id"] = country.id
+        if country and country.code == "PL":
+            values["vat"] = f"PL{random_nip(random.Random(name))}"
+        return values
 
     @api.model
     def _demo_invoice_and_match(self, connection_id):

@@ -18,6 +18,8 @@ Three general rules, whatever evidence built the proposals:
   not ambiguous, and is ``auto_margin`` ahead of the next one.
 """
 
+from decimal import Decimal
+
 from .model import Kind, Proposal, Signal
 from .settlement import EARLY_DISCOUNT, EXACT
 from .texts import Joined, _lt
@@ -167,4 +169,5 @@ def _margin_blockers(best, second, rule) -> list[str]:
 
 
 def score(confidence):
-    return format(confidence, ".2f")
+    """A confidence as a number a reader sees in their own format (0.87, 0,87)."""
+    return Decimal(format(confidence, ".2f"))

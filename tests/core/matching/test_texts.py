@@ -1,8 +1,16 @@
 """The engine's sentences stay English for plain Python and render in another
 language from their templates (what the Odoo glue does with its .po files)."""
 
+import json
+
 from bank_api_sync.core.matching import MatchRule, Signal
-from bank_api_sync.core.matching.texts import _lt, render
+from bank_api_sync.core.matching.texts import (
+    Joined,
+    _lt,
+    from_source,
+    render,
+    to_source,
+)
 
 from .factories import ACME, invoice, line, match
 
@@ -49,3 +57,37 @@ def test_an_untranslated_or_broken_translation_falls_back_to_english():
     broken = {"open item %(document)s": "pozycja %(numer)s"}
     assert render(text, broken.get) == "open item FV/1"
     assert render("FV/1", broken.get) == "FV/1"
+
+
+def test_a_stored_reason_reads_back_in_the_readers_language_and_numbers():
+    # Stored as JSON (what Odoo keeps), read back by a Polish reader: the
+    # Polish template and the Polish number format, whoever ran the matching.
+    target = invoice("FV/2026/11/0012", "1500.00")
+    result = match([target], line("1332.49", "Zapłata FV/2026/11/0012"), MatchRule())
+    reason = result.best.reason
+    assert "partial payment: 1332.49 of 1500.00 PLN" in reason
+
+    source = json.loads(json.dumps(to_source(reason)))
+    polish = {
+        "partial payment: %(paid)s of %(residual)s %(currency)s": (
+            "płatność częściowa: %(paid)s z %(residual)s %(currency)s"
+        )
+    }
+
+    def polish_number(amount):
+        return f"{amount:,.2f}".replace(",", " ").replace(".", ",")
+
+    read_back = render(from_source(source), {**POLISH, **polish}.get, polish_number)
+    assert read_back == (
+        "faktura FV/2026/11/0012 w tytule; płatność częściowa: 1 332,49 z "
+        "1 500,00 PLN"
+    )
+    assert from_source(source) == reason
+
+
+def test_texts_written_before_read_back_as_they_were():
+    assert from_source("kwota zgodna") == "kwota zgodna"
+    notes = Joined("\n", [_lt("amount equal"), "typed by hand"])
+    assert render(from_source(to_source(notes)), POLISH.get) == (
+        "kwota zgodna\ntyped by hand"
+    )
