@@ -154,3 +154,43 @@ class TestPilot(BankApiMatchingCase):
                 {"journal_ids": [fields.Command.set(self.journal.ids)]}
             ).action_go_live()
         self.assertTrue(self.journal.bank_api_pilot_active)
+
+    def test_go_live_matches_an_out_of_date_proposal_again_instead(self):
+        self.journal.bank_api_pilot_mode = True
+        fresh_invoice = self.invoice(self.kowalski, 610.0, number="FV/2026/11/0601")
+        stale_invoice = self.invoice(self.kowalski, 620.0, number="FV/2026/11/0602")
+        fresh = self.bank_line(610.0, "FV/2026/11/0601")
+        stale = self.bank_line(620.0, "FV/2026/11/0602")
+        self.match(fresh, stale)
+        self.assertTrue(fresh.bank_api_would_auto and stale.bank_api_would_auto)
+        # The invoice changed after the proposal was made, past the hooks
+        # that would have dropped it (as a change in another tool could).
+        allocation = stale.bank_api_best_proposal_id.allocation_ids
+        self.env.cr.execute(
+            "UPDATE bank_api_match_allocation SET residual_currency = %s WHERE id = %s",
+            [allocation.residual_currency + 100.0, allocation.id],
+        )
+        self.env.invalidate_all()
+
+        wizard = (
+            self.env["bank.api.go.live"]
+            .with_user(self.account_manager)
+            .create({"journal_ids": [fields.Command.set(self.journal.ids)]})
+        )
+        self.assertEqual(wizard.automatic_count, 2)
+        wizard.action_go_live()
+        self.env.invalidate_all()
+
+        self.assertFalse(self.journal.bank_api_pilot_active)
+        self.assertReconciledWith(fresh, fresh_invoice)
+        self.assertNotReconciled(stale, stale_invoice)
+        # Matched again, for a person: a fresh proposal, never automatic.
+        best = stale.bank_api_best_proposal_id
+        self.assertEqual(best.move_ids, stale_invoice)
+        self.assertFalse(best.would_auto)
+        self.assertFalse(best.pilot)
+        message = self.journal.message_ids.filtered(
+            lambda message: "Went live" in (message.body or "")
+        )
+        self.assertIn("would have: 1;", message.body)
+        self.assertIn("(out of date or refused): 1.", message.body)
