@@ -1,7 +1,8 @@
 from datetime import timedelta
 from decimal import Decimal
 
-from odoo.tests import tagged
+from odoo import fields
+from odoo.tests import HttpCase, tagged
 
 from odoo.addons.bank_api_sync.tests.common_matching import MatchingSetup
 
@@ -224,3 +225,42 @@ class TestSandboxPilot(MatchingSetup, SandboxSyncCase):
             )
         # Live now: the next sync reconciles what it is sure of.
         self.assertFalse(self.journals.filtered("bank_api_pilot_active"))
+
+
+@tagged("post_install", "-at_install")
+class TestPilotDashboard(HttpCase, MatchingSetup, SandboxSyncCase):
+    """The Pilot badge of the journal's card leads to the report and to Go
+    Live, in the browser."""
+
+    frozen_at = None  # the browser and its session live in real time
+    sandbox_options = {"seed": 5, "per_day": 8, "page_size": 25}
+    history_days = 10
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_matching(cls.company)
+
+    def test_the_pilot_badge_opens_the_report_and_go_live_ends_the_pilot(self):
+        self.connection.pilot_mode = True
+        self.env["bank.api.sandbox.invoicer"]._create_invoices(
+            self.bank,
+            self.accounts.mapped("resource_id"),
+            fields.Date.today() - timedelta(days=self.history_days - 1),
+        )
+        self.assertEqual(self.sync().status, "success")
+        lines = self.env["account.bank.statement.line"].search(
+            [("journal_id", "in", self.accounts.journal_id.ids)]
+        )
+        self.assertFalse(lines.filtered("is_reconciled"))
+        would = lines.filtered("bank_api_would_auto")
+        self.assertTrue(would)
+        self.start_tour(
+            "/odoo/action-account.open_account_journal_dashboard_kanban",
+            "bank_api_sync_sandbox_pilot_go_live",
+            login="bas_account_manager",
+        )
+        self.env.invalidate_all()
+        self.assertFalse(self.connection.pilot_mode)
+        self.assertFalse(self.accounts.journal_id.filtered("bank_api_pilot_active"))
+        self.assertEqual(lines.filtered("is_reconciled"), would)
