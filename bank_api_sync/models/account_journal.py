@@ -200,6 +200,7 @@ class AccountJournal(models.Model):
 
     @api.depends(
         "bank_api_pilot_mode",
+        "bank_api_account_ids.active",
         "bank_api_account_ids.connection_id.pilot_mode",
         "bank_api_account_ids.connection_id.active",
     )
@@ -208,7 +209,8 @@ class AccountJournal(models.Model):
         for journal in self:
             connections = journal.sudo().bank_api_account_ids.connection_id
             active = journal.bank_api_pilot_mode or any(
-                connections.mapped("pilot_mode")
+                connection.pilot_mode and connection.active
+                for connection in connections
             )
             journal.bank_api_pilot_active = active
             journal.bank_api_pilot_since = (
