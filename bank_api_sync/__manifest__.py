@@ -33,6 +33,8 @@
         "views/bank_api_cash_position_views.xml",
         "views/bank_api_balance_snapshot_views.xml",
         "wizards/bank_api_manual_reconcile_wizard_views.xml",
+        "wizards/bank_api_pilot_report_views.xml",
+        "wizards/bank_api_go_live_views.xml",
         "views/bank_api_sync_menus.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",

@@ -23,6 +23,7 @@ from . import account_fiscal_position
 from . import account_bank_statement
 from . import account_bank_statement_line
 from . import account_journal
+from . import bank_api_connection_pilot
 from . import res_partner
 from . import account_reconcile_model
 from . import bank_api_match_proposal

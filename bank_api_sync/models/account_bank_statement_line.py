@@ -185,7 +185,7 @@ class AccountBankStatementLine(models.Model):
         "likely missing, and what to do.",
     )
     bank_api_pilot = fields.Boolean(
-        related="journal_id.bank_api_pilot_mode", string="Pilot Mode"
+        related="journal_id.bank_api_pilot_active", string="Pilot Mode"
     )
 
     def _auto_init(self):

@@ -1,5 +1,15 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from ..core.pilot import (
+    AUTOMATIC,
+    NO_PROPOSAL,
+    RECONCILED,
+    REVIEW,
+    PilotLine,
+    period_bounds,
+)
+from .bank_api_reconciler import to_decimal
 
 
 class AccountJournal(models.Model):
@@ -57,8 +67,25 @@ class AccountJournal(models.Model):
         tracking=True,
         help="Bank lines of this journal are matched and the proposals shown, "
         "with the entries they would post, but nothing is reconciled or posted "
-        "automatically. The recommended first step with a new bank.",
+        "automatically. The recommended first step with a new bank. A bank "
+        "connection in pilot mode puts every journal it feeds in pilot too.",
     )
+    bank_api_pilot_active = fields.Boolean(
+        string="In Pilot",
+        compute="_compute_bank_api_pilot_active",
+        store=True,
+        help="In pilot mode, by its own setting or through the bank connection "
+        "feeding it: nothing is reconciled automatically.",
+    )
+    bank_api_pilot_since = fields.Datetime(
+        string="Pilot Since",
+        compute="_compute_bank_api_pilot_active",
+        store=True,
+        copy=False,
+        help="When the journal's pilot started: the Pilot Report's period starts "
+        "there unless you pick another.",
+    )
+
     bank_api_to_review_count = fields.Integer(
         string="Bank Lines to Review", compute="_compute_bank_api_to_review_count"
     )
@@ -166,3 +193,112 @@ class AccountJournal(models.Model):
         )
         action["domain"] = [("company_id", "=", self.company_id.id)]
         return action
+
+    # -------------------------------------------------------------------------
+    # The matching pilot
+    # -------------------------------------------------------------------------
+
+    @api.depends(
+        "bank_api_pilot_mode",
+        "bank_api_account_ids.active",
+        "bank_api_account_ids.connection_id.pilot_mode",
+        "bank_api_account_ids.connection_id.active",
+    )
+    def _compute_bank_api_pilot_active(self):
+        now = fields.Datetime.now()
+        for journal in self:
+            connections = journal.sudo().bank_api_account_ids.connection_id
+            active = journal.bank_api_pilot_mode or any(
+                connection.pilot_mode and connection.active
+                for connection in connections
+            )
+            journal.bank_api_pilot_active = active
+            journal.bank_api_pilot_since = (
+                (journal.bank_api_pilot_since or now) if active else False
+            )
+
+    def action_bank_api_pilot_report(self):
+        """The card's Pilot badge: the Pilot Report of this journal."""
+        self.check_access("read")
+        return self.env["bank.api.pilot.report"]._open_for(self)
+
+    def action_bank_api_go_live(self):
+        """Go Live, asking first (the wizard is the confirmation)."""
+        self.check_access("read")
+        return self.env["bank.api.go.live"]._open_for(self)
+
+    # -------------------------------------------------------------------------
+    # What the pilot did
+    # -------------------------------------------------------------------------
+
+    def _bank_api_check_pilot_access(self):
+        """Pilot figures and the go-live are for accountants of the journals'
+        companies."""
+        if not self.env.user.has_group("account.group_account_user"):
+            raise AccessError(
+                self.env._(
+                    "Only accountants and accounting administrators may see "
+                    "the pilot's figures or end a pilot."
+                )
+            )
+        # The journals' record rules are the company check.
+        self.check_access("read")
+
+    def _bank_api_pilot_lines(self, start=None, end=None):
+        """The bank lines of these journals imported in [start, end) (naive
+        UTC, either may be None), as the user may read them."""
+        domain = [("journal_id", "in", self.ids), ("state", "=", "posted")]
+        if start:
+            domain.append(("create_date", ">=", start))
+        if end:
+            domain.append(("create_date", "<", end))
+        return self.env["account.bank.statement.line"].search(domain, order="id")
+
+    def _bank_api_pilot_start(self):
+        """Where the pilot period of this journal starts: the midnight (in
+        the user's time zone, as naive UTC) of the day its pilot started,
+        the Pilot Report's default."""
+        self.ensure_one()
+        if not self.bank_api_pilot_since:
+            return None
+        day = fields.Datetime.context_timestamp(self, self.bank_api_pilot_since).date()
+        tz = self.env.context.get("tz") or self.env.user.tz or "UTC"
+        return period_bounds(day, None, tz)[0]
+
+    def _bank_api_pilot_automatic_lines(self):
+        """The lines of these journals' pilot periods that a go-live would
+        have reconciled on its own."""
+        lines = self.env["account.bank.statement.line"]
+        for journal in self.filtered("bank_api_pilot_since"):
+            lines |= journal._bank_api_pilot_lines(journal._bank_api_pilot_start())
+        return lines.filtered(
+            lambda line: self._bank_api_pilot_outcome(line) == AUTOMATIC
+        )
+
+    @api.model
+    def _bank_api_pilot_outcome(self, line):
+        """Where the matching left ``line``: what a go-live would have done."""
+        if line.is_reconciled:
+            return RECONCILED
+        best = line.bank_api_best_proposal_id
+        if not best:
+            return NO_PROPOSAL
+        if best.would_auto and (
+            best.kind == "fee" or best.reconcile_model_id.auto_reconcile
+        ):
+            return AUTOMATIC
+        return REVIEW
+
+    @api.model
+    def _bank_api_pilot_facts(self, lines):
+        """The lines as the core counts them."""
+        return [
+            PilotLine(
+                journal_id=line.journal_id.id,
+                currency=line.currency_id.name,
+                amount=to_decimal(line.amount, line.currency_id),
+                outcome=self._bank_api_pilot_outcome(line),
+                is_fee=line.bank_api_best_proposal_id.kind == "fee",
+            )
+            for line in lines
+        ]

@@ -226,6 +226,13 @@ class BankApiMatchProposal(models.Model):
         or undone right now) are left to the code doing it."""
         if not item_ids:
             return
+        # A batch of accepted proposals settles its own lines: an exchange
+        # difference entry reconciled with the invoices of several of them
+        # at once must not drop the proposals the batch is posting.
+        keep_line_ids = {
+            *keep_line_ids,
+            *self.env.context.get("bank_api_settling_line_ids", ()),
+        }
         self.env["bank.api.match.allocation"].flush_model(["move_line_id"])
         self.flush_model(["state", "statement_line_id"])
         self.env.cr.execute(
@@ -332,11 +339,14 @@ class BankApiMatchProposal(models.Model):
             }
         return True
 
-    def _accept_many(self):
+    def _accept_many(self, how="proposal", stale_trigger="manual"):
         """Reconcile each proposal's line as it says, in one batch (a
         proposal per line). Proposals that would pay the same open item are
         left for a person: which payment settles it is not for a batch to
-        guess. Returns (accepted proposals, [(line, reason)] left open)."""
+        guess. A proposal gone stale is not used: its line is matched again
+        (``stale_trigger``: ``manual`` reconciles it if now sure, ``refresh``
+        only proposes). ``how`` is what the lines count as (``auto`` for a
+        go-live's). Returns (accepted proposals, [(line, reason)] left open)."""
         self.check_access("write")
         self.statement_line_id.check_access("write")
         items_of = {
@@ -365,10 +375,13 @@ class BankApiMatchProposal(models.Model):
                 planned.append((proposal, reconciler._plan_from_proposal(proposal)))
             except UserError as error:
                 left.append((line, error.args[0]))
+        settling = tuple(proposal.statement_line_id.id for proposal, _plan in planned)
         failed = dict(
-            reconciler._reconcile_many(
+            reconciler.with_context(
+                bank_api_settling_line_ids=settling
+            )._reconcile_many(
                 [(proposal.statement_line_id, plan) for proposal, plan in planned],
-                how="proposal",
+                how=how,
             )
         )
         left += failed.items()
@@ -382,10 +395,10 @@ class BankApiMatchProposal(models.Model):
         (accepted.statement_line_id.bank_api_proposal_ids - accepted).unlink()
         accepted.state = "accepted"
         if stale:
-            left += self._bank_api_match_again(stale)
+            left += self._bank_api_match_again(stale, stale_trigger)
         return accepted, left
 
-    def _bank_api_match_again(self, stale):
+    def _bank_api_match_again(self, stale, trigger="manual"):
         """Lines whose proposal counts on an item paid, changed or closed
         since: matched again now, as Match Now would (sure ones are
         reconciled), so that what a person gets back is up to date.
@@ -397,7 +410,7 @@ class BankApiMatchProposal(models.Model):
             for proposal in stale
         }
         lines = stale.statement_line_id
-        self.env["bank.api.matcher"]._match_statement_lines(lines, trigger="manual")
+        self.env["bank.api.matcher"]._match_statement_lines(lines, trigger=trigger)
         outcome = []
         for line in lines:
             if line.is_reconciled:

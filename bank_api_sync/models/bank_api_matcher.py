@@ -126,7 +126,7 @@ class BankApiMatcher(models.AbstractModel):
         items_by_id = {item.id: item for item in items}
         engine = MatchingEngine(items, self._match_context(company, items))
         models_by_id = {model.id: model for model in models_}
-        pilot_journals = set(lines.journal_id.filtered("bank_api_pilot_mode").ids)
+        pilot_journals = set(lines.journal_id.filtered("bank_api_pilot_active").ids)
         reconciler = self.env["bank.api.reconciler"]
         rules_cache = {}
         to_reconcile = []  # (line, plan, result)

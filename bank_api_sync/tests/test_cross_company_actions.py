@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import Command, models
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tests.common import new_test_user
@@ -100,6 +100,12 @@ class CrossCompanyCase(BankApiSyncCase):
             "bank.api.manual.reconcile.wizard": lambda: as_intruder[
                 "bank.api.manual.reconcile.wizard"
             ].create({"statement_line_id": self.line.id}),
+            "bank.api.pilot.report": lambda: as_intruder["bank.api.pilot.report"]
+            .with_context(default_journal_ids=[])
+            .create({"journal_ids": [Command.set(self.journal.ids)]}),
+            "bank.api.go.live": lambda: as_intruder["bank.api.go.live"].create(
+                {"journal_ids": [Command.set(self.journal.ids)]}
+            ),
         }
 
     def assertEveryPublicMethodRefuses(self, our_code):

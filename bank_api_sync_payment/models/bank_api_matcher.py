@@ -38,12 +38,12 @@ class BankApiMatcher(models.AbstractModel):
         """Reconcile the lines that book sent payments; returns them."""
         if trigger == "undo":
             return lines.browse()
-        # A journal in pilot mode reconciles nothing; a line whose
-        # reconciliation a person undid is theirs.
+        # A journal in pilot (its own or its connection's) reconciles
+        # nothing; a line whose reconciliation a person undid is theirs.
         debits = lines.filtered(
             lambda line: line.amount < 0
             and not line.bank_api_corrected
-            and not line.journal_id.bank_api_pilot_mode
+            and not line.journal_id.bank_api_pilot_active
         )
         if not debits:
             return lines.browse()
