@@ -1,7 +1,7 @@
 {
     "name": "Bank API Sync",
     "summary": "Connect company bank accounts to Odoo accounting through bank APIs",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/bank-api-sync/bank_api_sync",
     "author": "bank_api_sync contributors",
@@ -33,6 +33,7 @@
         "views/bank_api_cash_position_views.xml",
         "views/bank_api_balance_snapshot_views.xml",
         "wizards/bank_api_manual_reconcile_wizard_views.xml",
+        "wizards/bank_api_reconcile_screen_views.xml",
         "views/bank_api_sync_menus.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",

@@ -1,2 +1,3 @@
 from . import bank_api_sync_period
 from . import bank_api_manual_reconcile_wizard
+from . import bank_api_reconcile_screen
