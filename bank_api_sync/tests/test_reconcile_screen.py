@@ -331,7 +331,9 @@ class TestReconcileScreenUi(HttpCase, BankApiMatchingCase):
         original = ChromeBrowser._handle_console
         taken = []
 
-        def handle_console(browser, kind, args=None, **kw):
+        def handle_console(browser, *positional, **kw):
+            # Chrome's message is passed as keywords (type, args, ...).
+            args = kw.get("args")
             if args and browser._from_remoteobject(args[0]) == (
                 f"bank_api_sync: screenshot {name}"
             ):
@@ -344,7 +346,7 @@ class TestReconcileScreenUi(HttpCase, BankApiMatchingCase):
                     )
                 )
                 taken.append(future)
-            return original(browser, kind, args=args, **kw)
+            return original(browser, *positional, **kw)
 
         with patch.object(ChromeBrowser, "_handle_console", handle_console):
             yield
