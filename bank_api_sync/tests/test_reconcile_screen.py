@@ -319,6 +319,34 @@ class TestReconcileScreenUi(HttpCase, BankApiMatchingCase):
         self.assertEqual(fee.account_id.code, "627100")
         self.assertAlmostEqual(fee.debit, 12.3)
 
+    def test_from_the_journal_card_with_the_keyboard(self):
+        self.invoice_model.auto_reconcile = False
+        kowalski = self.partner(
+            "Kowalski i Syn Sp. z o.o.", iban="PL61109010140000071219812874"
+        )
+        nowak = self.partner("Nowak PHU")
+        self.invoice(kowalski, 1230.0, number="FV/2026/11/0501")
+        invoice = self.invoice(nowak, 75.0)
+        first = self.bank_line(
+            1230.0,
+            "Zapłata FV/2026/11/0501",
+            account_number="PL61109010140000071219812874",
+            date="2026-11-18",
+        )
+        second = self.bank_line(60.0, "Wpłata bez tytułu", date="2026-11-19")
+        self.match(first, second)
+        self.assertFalse(second.bank_api_best_proposal_id)
+        self.start_tour(
+            "/odoo/action-account.open_account_journal_dashboard_kanban",
+            "bank_api_sync_reconcile_screen_keys",
+            login="bas_accountant",
+        )
+        self.assertFalse(first.is_reconciled)
+        self.assertEqual(second.bank_api_reconciled_how, "manual")
+        self.assertEqual(second.partner_id, nowak)
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertAlmostEqual(invoice.amount_residual, 15.0)
+
     @contextmanager
     def screenshot_on(self, name):
         """With BANK_API_SYNC_SCREENSHOTS=1, the browser's page is saved to

@@ -103,3 +103,56 @@ registry.category("web_tour.tours").add("bank_api_sync_reconcile_screen", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("bank_api_sync_reconcile_screen_keys", {
+    steps: () => [
+        {
+            content: "The journal's card offers the reconciliation screen",
+            trigger: ".o_kanban_record:contains(Matching Bank) button[name=action_bank_api_reconcile_screen]",
+            run: "click",
+        },
+        {
+            content: "It opens on the line with a proposal first",
+            trigger: ".o_form_view .o_field_widget[name=line_payment_ref]:contains(Zapłata FV/2026/11/0501)",
+        },
+        {
+            content: "Alt+K skips it",
+            trigger: ".o_form_view button[name=action_skip]",
+            run: "press alt+k",
+        },
+        {
+            content: "The next line, on the same screen",
+            trigger: ".o_form_view .o_field_widget[name=line_payment_ref]:contains(Wpłata bez tytułu)",
+        },
+        {
+            content: "Search all partners by name",
+            trigger: ".o_form_view .o_field_widget[name=search_text] input",
+            run: "edit Nowak",
+        },
+        {
+            content: "Alt+F searches",
+            trigger: ".o_form_view button[name=action_search]",
+            run: "press alt+f",
+        },
+        {
+            content: "Tick the customer's invoice: the line pays part of it",
+            trigger: ".o_form_view .o_field_widget[name=row_ids] .o_data_row:contains(Nowak PHU) td[name=selected]",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_form_statusbar .o_field_widget[name=difference].text-success",
+        },
+        {
+            content: "Alt+V reconciles and goes on: the skipped line is left for the list",
+            trigger: ".o_form_view button[name=action_reconcile_next]",
+            run: "press alt+v",
+        },
+        {
+            content: "The journal's open lines: only the skipped one",
+            trigger: ".o_list_view .o_data_row:contains(Zapłata FV/2026/11/0501)",
+        },
+        {
+            trigger: ".o_list_view:not(:has(.o_data_row:contains(Wpłata bez tytułu)))",
+        },
+    ],
+});
