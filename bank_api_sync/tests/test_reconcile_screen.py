@@ -202,10 +202,15 @@ class TestReconcileScreen(BankApiMatchingCase):
             {"name": "Euro Bank", "type": "bank", "code": "BEUR", "currency_id": eur.id}
         )
         invoice = self.invoice(self.kowalski, 300.0, currency=eur)
+        in_company_currency = self.invoice(self.kowalski, 400.0)
         line = self.bank_line(250.0, "Payment EUR", journal=euro_bank)
         screen = self.open_screen(line)
         self.assertEqual(screen.currency_id, eur)
         self.assertAlmostEqual(screen.line_amount_company, 1000.0)
+        # An item in the company's currency, in euros at the line's rate.
+        other = self.item_row(screen, in_company_currency)
+        self.assertAlmostEqual(other.open_amount, 100.0)
+        self.assertAlmostEqual(other.open_amount_company, 400.0)
         row = self.item_row(screen, invoice)
         self.assertEqual(row.currency_id, eur)
         self.assertAlmostEqual(row.open_amount, 300.0)
