@@ -225,6 +225,47 @@ class TestReconcileScreen(BankApiMatchingCase):
         self.assertEqual(invoice.payment_state, "partial")
         self.assertAlmostEqual(invoice.amount_residual, 50.0)
 
+    def test_accepting_a_proposal_with_an_exchange_difference(self):
+        """A euro account credited with a zloty payment for a zloty invoice
+        (the company's currency a third): Odoo reconciles its exchange
+        difference entry with the invoice apart from the bank line, and the
+        proposal being accepted stays (it was dropped as out of date, and the
+        accept failed)."""
+        eur, pln = self.env.ref("base.EUR"), self.env.ref("base.PLN")
+        (eur | pln).active = True
+        self.assertNotIn(self.company.currency_id, eur | pln)
+        self.env["res.currency.rate"].create(
+            [
+                {"name": "2026-11-01", "rate": 0.25, "currency_id": eur.id},
+                {"name": "2026-11-01", "rate": 1.0, "currency_id": pln.id},
+                {"name": "2026-11-19", "rate": 1.1, "currency_id": pln.id},
+            ]
+        )
+        euro_bank = self.env["account.journal"].create(
+            {"name": "Euro Bank", "type": "bank", "code": "BEUX", "currency_id": eur.id}
+        )
+        invoice = self.invoice(
+            self.kowalski, 440.0, number="FV/2026/11/0601", currency=pln
+        )
+        line = self.bank_line(
+            100.0,
+            "Payment FV/2026/11/0601 (PLN 440.00)",
+            journal=euro_bank,
+            date="2026-11-20",
+            foreign_currency_id=pln.id,
+            amount_currency=440.0,
+        )
+        self.match(line)
+        screen = self.open_screen(line)
+        proposal_row = screen.row_ids[:1]
+        self.assertEqual(proposal_row.proposal_id.move_ids, invoice)
+
+        proposal_row.action_accept()
+
+        self.assertEqual(line.bank_api_reconciled_how, "proposal")
+        self.assertEqual(line.bank_api_proposal_ids.state, "accepted")
+        self.assertEqual(invoice.payment_state, "paid")
+
     def test_skip_goes_on_and_the_last_line_returns_to_the_list(self):
         first = self.bank_line(10.0, "pierwsza", date="2026-11-18")
         second = self.bank_line(20.0, "druga", date="2026-11-19")
