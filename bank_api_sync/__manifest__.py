@@ -35,6 +35,7 @@
         "wizards/bank_api_manual_reconcile_wizard_views.xml",
         "wizards/bank_api_pilot_report_views.xml",
         "wizards/bank_api_go_live_views.xml",
+        "wizards/bank_api_reconcile_screen_views.xml",
         "views/bank_api_sync_menus.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",

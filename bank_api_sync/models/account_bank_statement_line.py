@@ -448,16 +448,16 @@ class AccountBankStatementLine(models.Model):
         }
 
     def action_bank_api_reconcile_by_hand(self):
+        """The reconciliation screen on this line."""
         self.ensure_one()
-        self.check_access("read")  # opens the wizard, which checks its writes
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Reconcile by Hand"),
-            "res_model": "bank.api.manual.reconcile.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_statement_line_id": self.id},
-        }
+        self.check_access("write")
+        if self.is_reconciled:
+            raise UserError(
+                self.env._(
+                    "Bank line %(line)s is already reconciled.", line=self.display_name
+                )
+            )
+        return self.env["bank.api.reconcile.screen"]._open_for(self)
 
     def action_bank_api_open_move(self):
         self.ensure_one()

@@ -184,6 +184,26 @@ class AccountJournal(models.Model):
         action["context"] = {}
         return action
 
+    def action_bank_api_reconcile_screen(self):
+        """The card's Reconcile: the reconciliation screen on the journal's
+        first line to reconcile (those with a proposal first)."""
+        self.ensure_one()
+        self.check_access("read")
+        lines = self.env["account.bank.statement.line"].search(
+            [("journal_id", "=", self.id), ("is_reconciled", "=", False)],
+            order="date, id",
+        )
+        lines.check_access("write")
+        if not lines:
+            raise UserError(
+                self.env._(
+                    "Every bank line of %(journal)s is reconciled.",
+                    journal=self.display_name,
+                )
+            )
+        first = lines.filtered("bank_api_best_proposal_id")[:1] or lines[0]
+        return self.env["bank.api.reconcile.screen"]._open_for(first)
+
     def action_bank_api_cash_position(self):
         """The cash position, this journal's row shown among its company's."""
         self.ensure_one()

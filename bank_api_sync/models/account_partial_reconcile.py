@@ -26,5 +26,8 @@ class AccountPartialReconcile(models.Model):
             items.ids,
             # The bank lines being reconciled (or undone) here: their
             # proposals are theirs to settle (accepted, or matched again).
-            items.move_id.statement_line_id.ids,
+            items.move_id.statement_line_id.ids
+            # and those of a reconciler's batch, whose exchange difference
+            # entries are reconciled with the invoices apart from the lines.
+            + list(self.env.context.get("bank_api_reconciling_line_ids", ())),
         )

@@ -581,8 +581,11 @@ class BankApiReconciler(models.AbstractModel):
             paired.move_id.line_ids.mapped("tax_ids")
             # Reconciling changes no invoice line: Odoo's invoice sync around
             # it would recompute every invoice's terms and taxes to find that.
+            # The exchange difference entries Odoo adds are reconciled with
+            # the invoices too: the lines reconciled here keep their
+            # proposals through those (they are accepted just after).
             self.env["account.move.line"].with_context(
-                skip_invoice_sync=True
+                skip_invoice_sync=True, bank_api_reconciling_line_ids=st_lines.ids
             )._reconcile_plan(pairs)
         now = fields.Datetime.now()
         by_model = {}

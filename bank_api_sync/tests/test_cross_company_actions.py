@@ -106,6 +106,20 @@ class CrossCompanyCase(BankApiSyncCase):
             "bank.api.go.live": lambda: as_intruder["bank.api.go.live"].create(
                 {"journal_ids": [Command.set(self.journal.ids)]}
             ),
+            "bank.api.reconcile.screen": lambda: as_intruder[
+                "bank.api.reconcile.screen"
+            ].create({"statement_line_id": self.line.id}),
+            "bank.api.reconcile.screen.row": lambda: as_intruder[
+                "bank.api.reconcile.screen.row"
+            ].create(
+                {
+                    "screen_id": as_intruder["bank.api.reconcile.screen"]
+                    .create({"statement_line_id": self.line.id})
+                    .id,
+                    "row_type": "proposal",
+                    "proposal_id": self.proposal.id,
+                }
+            ),
         }
 
     def assertEveryPublicMethodRefuses(self, our_code):

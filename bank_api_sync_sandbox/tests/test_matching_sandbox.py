@@ -73,6 +73,55 @@ class TestSandboxMatching(MatchingSetup, SandboxSyncCase):
         )
         self.assertFalse(wrongly.mapped("payment_ref"))
 
+    def test_an_accountant_clears_the_review_list_on_the_screen(self):
+        """The payments the matching leaves for review, accepted one after
+        the other on the reconciliation screen, from the journal's card
+        (euro lines paying zloty invoices among them)."""
+        self.invoice_model.auto_reconcile = False
+        invoices = self.env["bank.api.sandbox.invoicer"]._create_invoices(
+            self.bank, self.accounts.mapped("resource_id"), self.window_start()
+        )
+        self.sync()
+        self.env.invalidate_all()
+        by_number = {invoice.name: invoice for invoice in invoices}
+        for journal in self.accounts.journal_id:
+            waiting = self.env["account.bank.statement.line"].search(
+                [
+                    ("journal_id", "=", journal.id),
+                    ("is_reconciled", "=", False),
+                    ("bank_api_best_proposal_id", "!=", False),
+                ]
+            )
+            if not waiting:
+                continue
+            action = journal.with_user(
+                self.accountant
+            ).action_bank_api_reconcile_screen()
+            screen = (
+                self.env["bank.api.reconcile.screen"]
+                .with_user(self.accountant)
+                .browse(action["res_id"])
+            )
+            seen = self.env["account.bank.statement.line"]
+            while screen.statement_line_id.bank_api_best_proposal_id:
+                line = screen.statement_line_id
+                self.assertNotIn(line, seen, "the screen came back to a line")
+                seen |= line
+                best = screen.row_ids[:1]
+                self.assertEqual(best.proposal_id, line.bank_api_best_proposal_id)
+                self.assertTrue(best.reason, line.payment_ref)
+                result = best.action_accept()
+                self.assertTrue(line.is_reconciled, line.payment_ref)
+                if result is not True:
+                    self.assertEqual(result["res_model"], "account.bank.statement.line")
+                    break
+            self.assertEqual(seen, waiting)
+            self.assertEqual(journal.bank_api_to_review_count, 0)
+            for line in seen:
+                invoice = by_number.get(sandbox_invoice_number(line.payment_ref))
+                if invoice and line.amount > 0:
+                    self.assertReconciledWith(line, invoice, how="proposal")
+
     def test_a_second_sync_leaves_reconciled_lines_alone(self):
         self.env["bank.api.sandbox.invoicer"]._create_invoices(
             self.bank, self.accounts.mapped("resource_id"), self.window_start()
