@@ -1,7 +1,7 @@
 {
     "name": "Bank API Sync",
     "summary": "Connect company bank accounts to Odoo accounting through bank APIs",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/bank-api-sync/bank_api_sync",
     "author": "bank_api_sync contributors",
@@ -29,6 +29,7 @@
         "views/account_journal_matching_views.xml",
         "views/res_partner_views.xml",
         "views/bank_api_automation_kpi_views.xml",
+        "views/bank_api_month_close_views.xml",
         "views/bank_api_overdue_receivable_views.xml",
         "views/bank_api_cash_position_views.xml",
         "views/bank_api_balance_snapshot_views.xml",

@@ -19,3 +19,4 @@ from . import test_honest_counts
 from . import test_overdue_receivables
 from . import test_access_groups
 from . import test_consent_scopes
+from . import test_month_close
