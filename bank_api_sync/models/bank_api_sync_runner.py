@@ -557,6 +557,9 @@ class BankApiSyncRunner(models.AbstractModel):
         # The log's lines, and what the matching made of them.
         result.lines.write({"bank_api_sync_log_id": log.id})
         stats = self._after_account_import(account, result) or {}
+        if stats.get("error"):
+            # The matching failed: the lines wait, unmatched, for Match Now.
+            stats = {"nothing": len(result.lines)}
         log._add(
             lines_auto=stats.get("auto", 0),
             lines_proposed=stats.get("proposed", 0),

@@ -91,6 +91,29 @@ class TestSyncOutcome(MatchingSetup, SandboxSyncCase):
         self.assertFalse(self.notifications(self.account_manager))
         self.assertFalse(self.notifications(self.env.user))
 
+    def test_the_notifications_speak_the_language_of_whom_asked(self):
+        self.env["res.lang"]._activate_lang("pl_PL")
+        self.accountant.lang = "pl_PL"
+        # The request speaks the person's language; the scheduler, which has
+        # none, speaks theirs too.
+        action = (
+            self.connection.with_user(self.accountant)
+            .with_context(lang="pl_PL")
+            .action_sync_in_background()
+        )
+        self.assertIn("Synchronizacja rozpoczęta", action["params"]["title"])
+        self.run_scheduler()
+        log = self.connection.log_ids[:1]
+        *progress, summary = self.notifications(self.accountant)
+        self.assertIn(
+            f"Zsynchronizowane rachunki: 1 z {len(self.accounts)}",
+            progress[0]["message"],
+        )
+        self.assertTrue(
+            summary["message"].startswith(f"Nowe pozycje: {log.lines_created};"),
+            summary["message"],
+        )
+
     def test_a_scheduled_run_nobody_asked_for_notifies_nobody(self):
         self.run_scheduler()
         log = self.connection.log_ids[:1]
