@@ -29,6 +29,7 @@
         "views/account_journal_matching_views.xml",
         "views/res_partner_views.xml",
         "views/bank_api_automation_kpi_views.xml",
+        "views/bank_api_month_close_views.xml",
         "views/bank_api_overdue_receivable_views.xml",
         "views/bank_api_cash_position_views.xml",
         "views/bank_api_balance_snapshot_views.xml",

@@ -35,3 +35,4 @@ from . import bank_api_late_announcement
 from . import bank_api_overdue_receivable
 from . import bank_api_balance_snapshot
 from . import bank_api_cash_position
+from . import bank_api_month_close

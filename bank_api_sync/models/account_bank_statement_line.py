@@ -48,6 +48,16 @@ class AccountBankStatementLine(models.Model):
         copy=False,
         index="btree_not_null",
     )
+    bank_api_sync_log_id = fields.Many2one(
+        "bank.api.sync.log",
+        string="Imported by Sync",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        index="btree_not_null",
+        help="The sync run that imported this line (its log counts how the "
+        "matching ended for its lines).",
+    )
     bank_api_account_id = fields.Many2one(
         "bank.api.account",
         string="Bank API Account",

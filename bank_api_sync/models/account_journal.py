@@ -1,3 +1,5 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -102,6 +104,22 @@ class AccountJournal(models.Model):
         compute="_compute_bank_api_last_sync",
     )
 
+    bank_api_close_period = fields.Date(
+        string="Last Month", compute="_compute_bank_api_month_close"
+    )
+    bank_api_close_state = fields.Selection(
+        [("closed", "Closed"), ("open", "Open")],
+        string="Last Month's Close",
+        compute="_compute_bank_api_month_close",
+    )
+    bank_api_close_days = fields.Integer(
+        string="Days to Close Last Month", compute="_compute_bank_api_month_close"
+    )
+    bank_api_close_open = fields.Integer(
+        string="Lines Keeping Last Month Open",
+        compute="_compute_bank_api_month_close",
+    )
+
     # What each count of the card counts: the card opens exactly these lines
     # (the review list's filter of the same name has the same domain).
     def _bank_api_card_domains(self):
@@ -138,6 +156,37 @@ class AccountJournal(models.Model):
             log = journal._bank_api_last_sync_log()
             journal.bank_api_last_sync_at = log.ended_at or log.started_at
             journal.bank_api_last_sync_status = log.status
+
+    def _compute_bank_api_month_close(self):
+        """The month close (bank.api.month.close) of the month before this
+        one, for the card."""
+        last_month = fields.Date.context_today(self).replace(day=1) - relativedelta(
+            months=1
+        )
+        rows = {
+            row.journal_id.id: row
+            # The card's figure for whoever sees the journal; the report
+            # itself is the accountants' (group Read-only and above).
+            for row in self.env["bank.api.month.close"]
+            .sudo()
+            .search([("journal_id", "in", self.ids), ("period", "=", last_month)])
+        }
+        for journal in self:
+            row = rows.get(journal.id)
+            journal.bank_api_close_period = last_month if row else False
+            journal.bank_api_close_state = row.state if row else False
+            journal.bank_api_close_days = row.close_days if row else 0
+            journal.bank_api_close_open = row.lines_open if row else 0
+
+    def action_bank_api_month_close(self):
+        """The month close figures of this journal."""
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "bank_api_sync.bank_api_month_close_action"
+        )
+        action["domain"] = [("journal_id", "=", self.id)]
+        return action
 
     def _bank_api_last_sync_log(self):
         connections = self.sudo().bank_api_account_ids.connection_id

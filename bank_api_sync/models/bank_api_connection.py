@@ -141,6 +141,15 @@ class BankApiConnection(models.Model):
     next_sync_at = fields.Datetime(copy=False, readonly=True)
     last_sync_at = fields.Datetime(copy=False, readonly=True)
     last_success_at = fields.Datetime(copy=False, readonly=True)
+    sync_requested_by_id = fields.Many2one(
+        "res.users",
+        string="Sync Requested By",
+        copy=False,
+        readonly=True,
+        help="Who asked for a sync in the background that the scheduled action "
+        "has not started yet: they are told its progress and outcome.",
+    )
+    sync_requested_at = fields.Datetime(copy=False, readonly=True)
     initial_history_days = fields.Integer(
         default=90, help="How far back the first sync reaches."
     )
@@ -357,8 +366,11 @@ class BankApiConnection(models.Model):
     def action_sync_in_background(self):
         """Hand the sync to the scheduled action at once: it commits a long
         first sync in parts, where a request would hit the worker's time
-        limit and keep nothing. An unattended access, like every scheduled
-        run: it counts against the consent's daily allowance."""
+        limit and keep nothing. The person who asked is told its progress
+        (accounts done) and its outcome by notifications. A second click
+        while the sync waits or runs says so and queues nothing. An
+        unattended access, like every scheduled run: it counts against the
+        consent's daily allowance."""
         self.ensure_one()
         self._check_user_access("sync")
         cron = self.env.ref(
@@ -372,19 +384,50 @@ class BankApiConnection(models.Model):
                     "Technical > Scheduled Actions), or use Sync Now."
                 )
             )
-        self.sudo().next_sync_at = fields.Datetime.now()
+        title = self.env._("Bank sync: %(name)s", name=self.name)
+        if self._background_sync_under_way():
+            return self._display_notification(
+                title,
+                self.env._(
+                    "A sync of this connection is already under way: you are "
+                    "told when it ends; nothing more was queued."
+                ),
+                "warning",
+            )
+        now = fields.Datetime.now()
+        self.sudo().write(
+            {
+                "next_sync_at": now,
+                "sync_requested_by_id": self.env.user.id,
+                "sync_requested_at": now,
+            }
+        )
         cron.sudo()._trigger()
+        return self._display_notification(
+            self.env._("Sync started: %(name)s", name=self.name),
+            self.env._(
+                "The sync runs in the background: you are told how many "
+                "accounts are done and, at the end, what it imported and "
+                "matched. Its Sync Log keeps the outcome."
+            ),
+            "info",
+        )
+
+    def _background_sync_under_way(self):
+        """Whether a sync of the connection runs now (another session holds
+        its lock) or was asked for and not started yet (a request older than
+        a day is forgotten: the scheduler could not take it)."""
+        self.ensure_one()
+        requested_at = self.sudo().sync_requested_at
+        if requested_at and requested_at > fields.Datetime.now() - timedelta(days=1):
+            return True
+        return self.env["bank.api.sync.runner"]._lock_held(self)
+
+    def _display_notification(self, title, message, kind):
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {
-                "title": self.env._("Bank sync: %(name)s", name=self.name),
-                "message": self.env._(
-                    "The sync starts in the background within a minute; its "
-                    "Sync Log tells how it went."
-                ),
-                "type": "info",
-            },
+            "params": {"title": title, "message": message, "type": kind},
         }
 
     @api.depends("rejected_transaction_ids.state")

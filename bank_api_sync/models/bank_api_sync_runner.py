@@ -61,6 +61,9 @@ class BankApiSyncRunner(models.AbstractModel):
                 env["bank.api.sync.runner"]._sync_connection(
                     connection,
                     trigger="cron",
+                    # Sync in Background: the run is the person's, who is
+                    # told its progress and outcome.
+                    started_by=connection.sync_requested_by_id or None,
                     commit_progress=True,
                     calls_before=renewal_calls,
                 )
@@ -147,6 +150,20 @@ class BankApiSyncRunner(models.AbstractModel):
         return self.env.cr.fetchone()[0]
 
     @api.model
+    def _lock_held(self, connection):
+        """Whether another database session holds the connection's lock (a
+        sync of it runs), without taking it."""
+        self.env.cr.execute(
+            """
+            SELECT 1 FROM pg_locks
+             WHERE locktype = 'advisory' AND granted
+               AND classid = %s AND objid = %s AND pid != pg_backend_pid()
+            """,
+            (LOCK_NAMESPACE, connection.id),
+        )
+        return bool(self.env.cr.fetchone())
+
+    @api.model
     def _unlock(self, connection):
         self.env.cr.execute(
             "SELECT pg_advisory_unlock(%s, %s)", (LOCK_NAMESPACE, connection.id)
@@ -192,6 +209,11 @@ class BankApiSyncRunner(models.AbstractModel):
                     "api_calls": calls_before,
                 }
             )
+            if trigger == "cron" and connection.sync_requested_at:
+                # The request is taken: a new click queues a new run.
+                connection.sudo().write(
+                    {"sync_requested_by_id": False, "sync_requested_at": False}
+                )
             if commit_progress:
                 # The log in a transaction of its own, before any bank call: a
                 # run killed before its first part still leaves its trace.
@@ -201,6 +223,7 @@ class BankApiSyncRunner(models.AbstractModel):
                 self._finish(
                     log, started, "skipped", self.env._("Another sync is running.")
                 )
+                log._notify_requester()
                 return log
             self._close_interrupted_logs(connection, log)
             for attempt in (1, 2):
@@ -229,6 +252,7 @@ class BankApiSyncRunner(models.AbstractModel):
                         "retrying once from what it committed",
                         connection.id,
                     )
+            log._notify_requester()
             if commit_progress:
                 # Before the lock goes: a run starting meanwhile would import
                 # this run's last part again.
@@ -321,7 +345,8 @@ class BankApiSyncRunner(models.AbstractModel):
         failures = []
         scopes = connection._sync_scopes()
         self._note_scopes(connection, log, scopes)
-        for account in self._accounts_to_sync(connection):
+        accounts = self._accounts_to_sync(connection)
+        for done, account in enumerate(accounts, 1):
             window = (
                 (date_from, date_to or today)
                 if date_from
@@ -336,36 +361,43 @@ class BankApiSyncRunner(models.AbstractModel):
             try:
                 if "transactions" not in scopes:
                     self._update_balances_only(account, log, client, scopes, window[1])
-                    continue
-                transactions, balances = self._fetch_account_transactions(
-                    connection, client, account, window
-                )
-                if "balances" not in scopes:
-                    balances = []  # not in the consent's scope: no balance check
-                transactions, aside = self._set_aside(
-                    account, client, log, transactions
-                )
-                failures += aside
-                unrecorded += len(transactions)
-                parts = import_chunks(transactions, IMPORT_PART)
-                for transactions_part, last_day in parts:
-                    self._import_part(
-                        account,
-                        log,
-                        client,
-                        window,
-                        transactions_part,
-                        last_day,
-                        balances,
+                else:
+                    transactions, balances = self._fetch_account_transactions(
+                        connection, client, account, window
                     )
-                    if commit_progress and last_day:
-                        self._save_progress(connection, client, log, unrecorded)
-                        unrecorded = 0
-                        self.env.cr.commit()  # pylint: disable=invalid-commit
+                    if "balances" not in scopes:
+                        balances = []  # not in the consent's scope: no check
+                    transactions, aside = self._set_aside(
+                        account, client, log, transactions
+                    )
+                    failures += aside
+                    unrecorded += len(transactions)
+                    parts = import_chunks(transactions, IMPORT_PART)
+                    for transactions_part, last_day in parts:
+                        self._import_part(
+                            account,
+                            log,
+                            client,
+                            window,
+                            transactions_part,
+                            last_day,
+                            balances,
+                        )
+                        if commit_progress and last_day:
+                            self._save_progress(connection, client, log, unrecorded)
+                            unrecorded = 0
+                            self.env.cr.commit()  # pylint: disable=invalid-commit
+                    log.write(
+                        {
+                            "window_from": min(
+                                filter(None, [log.window_from, window[0]])
+                            ),
+                            "window_to": window[1],
+                        }
+                    )
             except (core_errors.PeriodInvalid, core_errors.BankResponseError) as error:
                 failures.append(f"{account.name}: {error}")
                 self._record_refused_answer(connection, error)
-                continue
             except (UserError, ValidationError) as error:
                 # Odoo refused the lines (configuration, constraint): nothing of
                 # this part was kept; the next run retries it.
@@ -373,13 +405,13 @@ class BankApiSyncRunner(models.AbstractModel):
                     "Bank sync of account %s refused: %s", account.id, error
                 )
                 failures.append(f"{account.name}: {self._describe_odoo_error(error)}")
-                continue
-            log.write(
-                {
-                    "window_from": min(filter(None, [log.window_from, window[0]])),
-                    "window_to": window[1],
-                }
-            )
+            if log._notifies_requester():
+                log._notify_progress(done, len(accounts))
+                if commit_progress:
+                    # The notification reaches the person with the commit.
+                    self._save_progress(connection, client, log, unrecorded)
+                    unrecorded = 0
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
         return unrecorded, failures
 
     @api.model
@@ -522,7 +554,17 @@ class BankApiSyncRunner(models.AbstractModel):
             pending_staged=result.pending_staged,
             pending_retired=result.pending_retired,
         )
-        self._after_account_import(account, result)
+        # The log's lines, and what the matching made of them.
+        result.lines.write({"bank_api_sync_log_id": log.id})
+        stats = self._after_account_import(account, result) or {}
+        if stats.get("error"):
+            # The matching failed: the lines wait, unmatched, for Match Now.
+            stats = {"nothing": len(result.lines)}
+        log._add(
+            lines_auto=stats.get("auto", 0),
+            lines_proposed=stats.get("proposed", 0),
+            lines_unmatched=stats.get("nothing", 0),
+        )
 
     @api.model
     def _save_progress(self, connection, client, log, transactions=0):
@@ -586,8 +628,9 @@ class BankApiSyncRunner(models.AbstractModel):
     @api.model
     def _after_account_import(self, account, result):
         """Match the new lines right away, in the same transaction: the
-        invoices are paid the moment the statement arrives."""
-        self.env["bank.api.matcher"]._match_imported_lines(
+        invoices are paid the moment the statement arrives. Returns the
+        matching's counts (a Counter)."""
+        return self.env["bank.api.matcher"]._match_imported_lines(
             result.lines, f"bank account {account.id}"
         )
 

@@ -19,3 +19,4 @@ from . import test_cash_position
 from . import test_kept_aside
 from . import test_consent_scopes
 from . import test_pilot_sandbox
+from . import test_sync_outcome
