@@ -94,6 +94,13 @@ class CrossCompanyCase(BankApiSyncCase):
                 [("account_id", "=", self.bank_account.id)]
             ),
             "bank.api.rejected.transaction": lambda: self.kept_aside,
+            "bank.api.sync.log": lambda: self.env["bank.api.sync.log"].create(
+                {
+                    "connection_id": self.connection.id,
+                    "trigger": "manual",
+                    "started_at": "2026-11-20 08:00:00",
+                }
+            ),
             "bank.api.sync.period": lambda: as_intruder["bank.api.sync.period"].create(
                 {"connection_id": self.connection.id}
             ),
