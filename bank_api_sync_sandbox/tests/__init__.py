@@ -19,3 +19,4 @@ from . import test_cash_position
 from . import test_kept_aside
 from . import test_consent_scopes
 from . import test_strict_mode
+from . import test_strict_mode_tour
