@@ -29,6 +29,7 @@ import hashlib
 import os
 import re
 import ssl
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -314,8 +315,25 @@ def ca_bundle_file(text) -> str:
     )
     folder = os.path.join(tempfile.gettempdir(), f"bank_api_sync_ca_{os.getuid()}")
     os.makedirs(folder, mode=0o700, exist_ok=True)
+    # The temporary directory is shared: a folder someone else made (or a
+    # link) could hold an authority of theirs under our file's name.
+    status = os.lstat(folder)
+    if (
+        not stat.S_ISDIR(status.st_mode)
+        or status.st_uid != os.getuid()
+        or status.st_mode & 0o077
+    ):
+        raise CertificateInvalid(
+            f"CA certificates: {folder} is not a private folder of this "
+            "process's user; remove it."
+        )
     path = os.path.join(folder, f"{hashlib.sha256(pem).hexdigest()}.pem")
-    if not os.path.exists(path):
+    try:
+        with open(path, "rb") as stream:
+            current = stream.read()
+    except FileNotFoundError:
+        current = None
+    if current != pem:
         handle, partial = tempfile.mkstemp(dir=folder, suffix=".part")
         with os.fdopen(handle, "wb") as stream:
             stream.write(pem)

@@ -74,6 +74,21 @@ def test_the_bundle_is_one_file_per_content_with_the_certificates_only(tls):
     assert written == tls.authority.certificate_pem() + other.certificate_pem()
     assert os.stat(os.path.dirname(path)).st_mode & 0o077 == 0
     assert len(certificates.load_ca_certificates(text)) == 2
+    # A file changed under that name is written again, not trusted as found.
+    with open(path, "wb") as stream:
+        stream.write(other.certificate_pem())
+    assert certificates.ca_bundle_file(text) == path
+    with open(path, "rb") as stream:
+        assert stream.read() == written
+
+
+def test_a_shared_folder_is_refused(tmp_path, monkeypatch, tls):
+    shared = tmp_path / f"bank_api_sync_ca_{os.getuid()}"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)
+    monkeypatch.setattr(certificates.tempfile, "gettempdir", lambda: str(tmp_path))
+    with pytest.raises(certificates.CertificateInvalid, match="not a private folder"):
+        certificates.ca_bundle_file(ca_pem(tls.authority))
 
 
 @pytest.mark.parametrize(
