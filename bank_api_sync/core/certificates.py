@@ -16,13 +16,20 @@ stores, encrypted, and ``Credential.from_pem()`` reads it back.
 ``mtls_session`` gives a ``requests.Session`` that presents the QWAC: the
 certificate and key are written to files only readable by this process
 (0600), loaded into an ``ssl.SSLContext`` and deleted at once.
+
+``load_ca_certificates`` reads a connection's *Bank's CA certificates* (PEM,
+public: the authorities that vouch for the bank's server certificate) and
+``ca_bundle_file`` gives the file ``requests`` verifies that connection's
+server against, instead of the system's store.
 """
 
 import base64
 import contextlib
+import hashlib
 import os
 import re
 import ssl
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,6 +48,11 @@ _PEM_KEY = re.compile(
 )
 # An upload larger than this is no certificate (a chain is a few kilobytes).
 MAX_CREDENTIAL_BYTES = 64 * 1024
+# A CA bundle larger than this is no bank's (the whole Mozilla store is ~220 kB).
+MAX_CA_BUNDLE_BYTES = 512 * 1024
+_PEM_CERTIFICATE = re.compile(
+    rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.S
+)
 
 
 class CertificateInvalid(BankApiError):
@@ -249,3 +261,81 @@ def mtls_session(credential: Credential, verify=True) -> requests.Session:
         "https://", _ClientCertificateAdapter(client_ssl_context(credential, verify))
     )
     return session
+
+
+def load_ca_certificates(text) -> tuple:
+    """The certificates of a CA bundle (PEM text or bytes, comments between
+    the blocks allowed): the authorities a connection trusts for its bank's
+    server certificate. CertificateInvalid when it holds no certificate, a
+    block that is not one, a private key (the field is public) or anything
+    the TLS layer cannot load."""
+    data = text.encode() if isinstance(text, str) else bytes(text or b"")
+    if len(data) > MAX_CA_BUNDLE_BYTES:
+        raise CertificateInvalid(
+            f"CA certificates: {len(data):,} bytes, over the limit of "
+            f"{MAX_CA_BUNDLE_BYTES:,}; paste the bank's authorities only."
+        )
+    if b"PRIVATE KEY-----" in data:
+        raise CertificateInvalid(
+            "CA certificates: the text holds a private key; paste only the "
+            "certificates (-----BEGIN CERTIFICATE-----) and keep the key secret."
+        )
+    blocks = _PEM_CERTIFICATE.findall(data)
+    if not blocks or data.count(b"-----BEGIN") != len(blocks):
+        raise CertificateInvalid(
+            "CA certificates: paste one or more certificates in PEM format "
+            "(-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)."
+        )
+    found = []
+    for number, block in enumerate(blocks, 1):
+        try:
+            found.append(x509.load_pem_x509_certificate(block))
+        except ValueError:
+            raise CertificateInvalid(
+                f"CA certificates: certificate {number} cannot be read; paste it "
+                "again, whole, as the bank publishes it."
+            ) from None
+    try:
+        ssl.create_default_context(cadata=b"\n".join(blocks).decode("ascii"))
+    except (ssl.SSLError, ValueError, UnicodeDecodeError) as error:
+        raise CertificateInvalid(
+            f"CA certificates: the TLS layer refuses them ({error})."
+        ) from None
+    return tuple(found)
+
+
+def ca_bundle_file(text) -> str:
+    """The path of a file holding the CA certificates in ``text`` (checked
+    by ``load_ca_certificates``), for ``requests``' ``verify``. Certificates
+    of authorities are public: the file is named by its content's SHA-256
+    in a folder of this process's user and written once, atomically."""
+    pem = b"".join(
+        certificate.public_bytes(serialization.Encoding.PEM)
+        for certificate in load_ca_certificates(text)
+    )
+    folder = os.path.join(tempfile.gettempdir(), f"bank_api_sync_ca_{os.getuid()}")
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    # The temporary directory is shared: a folder someone else made (or a
+    # link) could hold an authority of theirs under our file's name.
+    status = os.lstat(folder)
+    if (
+        not stat.S_ISDIR(status.st_mode)
+        or status.st_uid != os.getuid()
+        or status.st_mode & 0o077
+    ):
+        raise CertificateInvalid(
+            f"CA certificates: {folder} is not a private folder of this "
+            "process's user; remove it."
+        )
+    path = os.path.join(folder, f"{hashlib.sha256(pem).hexdigest()}.pem")
+    try:
+        with open(path, "rb") as stream:
+            current = stream.read()
+    except FileNotFoundError:
+        current = None
+    if current != pem:
+        handle, partial = tempfile.mkstemp(dir=folder, suffix=".part")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(pem)
+        os.replace(partial, path)
+    return path

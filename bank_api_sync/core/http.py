@@ -272,9 +272,14 @@ class BankHttp:
 
     @staticmethod
     def _new_session(settings):
-        """A session presenting the connection's QWAC, when it has one."""
+        """A session presenting the connection's QWAC, when it has one, and
+        trusting the connection's CA certificates for the bank's server
+        certificate when it has some (the system's store otherwise)."""
         credential = getattr(settings, "client_certificate", None)
-        verify = getattr(settings, "ca_bundle", None) or True
+        verify = getattr(settings, "ca_bundle", None)
+        if not verify and getattr(settings, "ca_certificates", None):
+            verify = certificates.ca_bundle_file(settings.ca_certificates)
+        verify = verify or True
         if credential is not None:
             return certificates.mtls_session(credential, verify=verify)
         session = requests.Session()
@@ -510,6 +515,17 @@ class BankHttp:
         else:
             reason = found.group(0).strip()[:160]
         has_qwac = getattr(self.settings, "client_certificate", None) is not None
+        if "CERTIFICATE_VERIFY_FAILED" in reason:
+            # Our side refused the bank's server certificate.
+            message = self.redact(
+                f"{endpoint}: {method} {path}: the TLS handshake with "
+                f"{_host_label(url)} failed ({reason}): the bank's server "
+                "certificate is not one we trust. An administrator pastes the "
+                "authority that issued it in the connection's Bank's CA "
+                "Certificates (Certificates page), or checks the API URL."
+            )
+            self.logger.warning("bank call refused: %s", message)
+            return CertificateRefused(message)
         message = self.redact(
             f"{endpoint}: {method} {path}: the TLS handshake with "
             f"{_host_label(url)} failed ({reason}): the bank did not accept our "

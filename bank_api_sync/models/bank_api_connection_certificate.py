@@ -6,7 +6,7 @@ import binascii
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..core import certificates
 
@@ -69,6 +69,32 @@ class BankApiConnection(models.Model):
         string="QSealC Expires", readonly=True, copy=False, tracking=True
     )
 
+    bank_ca_certificates = fields.Text(
+        string="Bank's CA Certificates",
+        tracking=True,
+        help="The certificates (PEM) of the authorities that issued the bank's "
+        "server certificate, when they are not in the system's store (a bank's "
+        "private authority, a sandbox's). This connection's calls then trust "
+        "these only; empty: the system's store. Public, not secret; only "
+        "Settings administrators change them.",
+    )
+
+    @api.constrains("bank_ca_certificates")
+    def _check_bank_ca_certificates(self):
+        for connection in self.filtered("bank_ca_certificates"):
+            try:
+                certificates.load_ca_certificates(connection.bank_ca_certificates)
+            except certificates.CertificateInvalid as error:
+                raise ValidationError(
+                    self.env._(
+                        "The Bank's CA Certificates of %(name)s cannot be used; "
+                        "paste the certificates of the authorities only, in PEM "
+                        "format, as the bank publishes them. (%(reason)s)",
+                        name=connection.display_name,
+                        reason=str(error),
+                    )
+                ) from None
+
     def _compute_certificate_inputs(self):
         for prefix, _label in CERTIFICATE_KINDS:
             self[f"{prefix}_file"] = False
@@ -107,7 +133,12 @@ class BankApiConnection(models.Model):
 
     @api.model
     def _endpoint_fields(self):
-        return super()._endpoint_fields() | {"qwac_file", "qseal_file"}
+        # Whom the bank's server is trusted from: Settings administrators decide.
+        return super()._endpoint_fields() | {
+            "qwac_file",
+            "qseal_file",
+            "bank_ca_certificates",
+        }
 
     def _credential(self, prefix):
         """The connection's decrypted certificate ``prefix`` (None without)."""
@@ -118,6 +149,7 @@ class BankApiConnection(models.Model):
         settings = super()._client_settings(user_present=user_present, psu=psu)
         settings.client_certificate = self._credential("qwac")
         settings.seal = self._credential("qseal")
+        settings.ca_certificates = self.bank_ca_certificates or None
         return settings
 
     @api.model

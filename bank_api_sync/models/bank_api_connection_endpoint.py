@@ -26,7 +26,13 @@ class BankApiConnection(models.Model):
 
     base_url = fields.Char(tracking=True)
     client_id = fields.Char(tracking=True)
-    can_edit_endpoint = fields.Boolean(compute="_compute_can_edit_endpoint")
+    # The default: a new connection's form (its first onchange puts False in
+    # every field without one, and this compute has no dependency to redo it)
+    # lets a Settings administrator type the API URL.
+    can_edit_endpoint = fields.Boolean(
+        compute="_compute_can_edit_endpoint",
+        default=lambda self: self._may_edit_endpoint(),
+    )
 
     def _compute_can_edit_endpoint(self):
         self.can_edit_endpoint = self._may_edit_endpoint()

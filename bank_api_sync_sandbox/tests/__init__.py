@@ -20,3 +20,5 @@ from . import test_kept_aside
 from . import test_consent_scopes
 from . import test_pilot_sandbox
 from . import test_sync_outcome
+from . import test_strict_mode
+from . import test_strict_mode_tour

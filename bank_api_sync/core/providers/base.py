@@ -112,8 +112,10 @@ class ConnectionSettings:
     client_certificate: object = field(default=None, repr=False)
     seal: object = field(default=None, repr=False)
     # The CA bundle that vouches for the bank's server certificate (None:
-    # the system's and certifi's).
+    # the system's and certifi's): a file, or the connection's PEM text
+    # (its *Bank's CA certificates*), used for this connection only.
     ca_bundle: str | None = None
+    ca_certificates: str | None = None
     # What the consent asks the bank for (least privilege): a subset of
     # ``ACCESS_SCOPES``; each provider maps it to its own consent request.
     scopes: frozenset = ACCESS_SCOPES
