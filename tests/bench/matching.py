@@ -33,13 +33,19 @@
 
 Ends with ``RESULT name=matching lines=<n> ours_lps=<x> oca_lps=<y>
 ratio_vs_oca=<r> matching_ratio_vs_oca=<m> ours_precision=<p>
-oca_precision=<q> auto_share=<s> ceiling_ratio_vs_oca=<c> engine_lps=<e>``:
+oca_precision=<q> auto_share=<s> ceiling_ratio_vs_oca=<c> ceiling_share=<h>
+posting_share=<t> engine_lps=<e>``:
 ``ratio_vs_oca`` end to end (both pay Odoo's price for each reconciliation
 they post, and ours posts more of them), ``matching_ratio_vs_oca`` for the
 matching alone, ``ceiling_ratio_vs_oca`` the most any engine could reach end
 to end while posting ours' reconciliations: its lines over the time Odoo's own
-reconciliation of them took (``_reconcile_plan``, timed inside ours' run), as
-if matching and writing cost nothing.
+reconciliation of them took (``_reconcile_plan``, timed inside ours' run, its
+inner call for exchange differences once), as if matching and writing cost
+nothing; ``ceiling_share`` ours end to end over that ceiling;
+``posting_share`` the share of ours' time spent in Odoo's reconciliation and
+in posting the bank entries' items through the ORM (the reconciler's
+``_post_items``: partners, suspense items rewritten or replaced, with what
+Odoo recomputes for them), which any engine reconciling through the ORM pays.
 """
 
 import argparse
@@ -441,7 +447,8 @@ def run_ours(env, bank):
     move_line = type(env["account.move.line"])
     reconcile_many = reconciler._reconcile_many
     reconcile_plan = move_line._reconcile_plan
-    post_items = reconciler._post_items
+    # Absent from versions before it was split out (for comparing them).
+    post_items = getattr(reconciler, "_post_items", None)
     spent, spent_by_odoo, spent_posting = [], [], []
 
     def timed_post_items(self, prepared, st_lines, context):
@@ -483,7 +490,8 @@ def run_ours(env, bank):
 
     env.invalidate_all()
     reconciler._reconcile_many = timed_reconcile_many
-    reconciler._post_items = timed_post_items
+    if post_items:
+        reconciler._post_items = timed_post_items
     move_line._reconcile_plan = timed_reconcile_plan
     try:
         started = time.perf_counter()
@@ -492,7 +500,8 @@ def run_ours(env, bank):
         seconds = time.perf_counter() - started
     finally:
         reconciler._reconcile_many = reconcile_many
-        reconciler._post_items = post_items
+        if post_items:
+            reconciler._post_items = post_items
         move_line._reconcile_plan = reconcile_plan
     return seconds, sum(spent), sum(spent_by_odoo), sum(spent_posting), stats
 
