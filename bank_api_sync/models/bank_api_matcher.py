@@ -20,6 +20,16 @@ from .core_texts import stored_text
 
 _logger = logging.getLogger(__name__)
 
+# The proposal's amounts in the line's currency (a related field: storing one
+# reads the line's currency through a new record).
+PROPOSAL_AMOUNTS = {
+    "write_off_amount",
+    "unallocated_amount",
+    "early_discount_amount",
+    "split_vat_amount",
+    "fee_amount",
+}
+
 
 class BankApiMatcher(models.AbstractModel):
     """Matches bank statement lines with open invoices and bills.
@@ -43,11 +53,7 @@ class BankApiMatcher(models.AbstractModel):
         Returns a Counter: lines, auto, fees, proposed, nothing, would_auto,
         failed."""
         stats = Counter()
-        lines = lines.filtered(
-            lambda line: line.state == "posted"
-            and not line.is_reconciled
-            and not line._seek_for_lines()[2]
-        )
+        lines = self._open_lines(lines)
         by_company = {}
         for line in lines:
             by_company.setdefault(line.company_id, []).append(line.id)
@@ -58,6 +64,57 @@ class BankApiMatcher(models.AbstractModel):
                 company, matcher.env[lines._name].browse(line_ids), trigger, stats
             )
         return stats
+
+    @api.model
+    def _open_lines(self, lines):
+        """The lines of ``lines`` still to reconcile: posted, not reconciled,
+        and with no journal item but their bank and suspense items (nothing
+        Odoo's ``_seek_for_lines`` would call another item). In one query:
+        asking each line loads every item of every entry into the ORM."""
+        if not lines:
+            return lines
+        # The lines, entries, items, journals and accounts as they are now.
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT st.id
+                  FROM account_bank_statement_line st
+                  JOIN account_move move ON move.id = st.move_id
+                  JOIN account_journal journal ON journal.id = st.journal_id
+                 WHERE st.id = ANY(%(ids)s)
+                   AND move.state = 'posted'
+                   AND NOT COALESCE(st.is_reconciled, FALSE)
+                   AND NOT EXISTS (
+                       SELECT 1
+                         FROM account_move_line aml
+                         JOIN account_account account
+                           ON account.id = aml.account_id
+                        WHERE aml.move_id = st.move_id
+                          AND aml.account_id
+                              IS DISTINCT FROM journal.default_account_id
+                          AND aml.account_id
+                              IS DISTINCT FROM journal.suspense_account_id
+                          -- Without an item on the journal's account, Odoo
+                          -- takes the cash and credit card items as the bank's.
+                          AND NOT (
+                              account.account_type
+                                  IN ('asset_cash', 'liability_credit_card')
+                              AND NOT EXISTS (
+                                  SELECT 1
+                                    FROM account_move_line liquidity
+                                   WHERE liquidity.move_id = st.move_id
+                                     AND liquidity.account_id
+                                         = journal.default_account_id
+                              )
+                          )
+                   )
+                """,
+                ids=list(lines.ids),
+            )
+        )
+        open_ids = {row[0] for row in self.env.cr.fetchall()}
+        return lines.browse([line_id for line_id in lines.ids if line_id in open_ids])
 
     @api.model
     def _match_imported_lines(self, lines, source):
@@ -493,7 +550,18 @@ class BankApiMatcher(models.AbstractModel):
                         for position, allocation in enumerate(proposal.allocations)
                     ]
                 )
-        proposals = self.env["bank.api.match.proposal"].create(proposal_vals)
+        # A zero amount is left out: the ORM reads it back as zero, and
+        # storing it would look up the line's currency for each of them.
+        proposals = self.env["bank.api.match.proposal"].create(
+            [
+                {
+                    key: value
+                    for key, value in vals.items()
+                    if key not in PROPOSAL_AMOUNTS or value
+                }
+                for vals in proposal_vals
+            ]
+        )
         currencies = self._item_currencies(items_by_id)
         self.env["bank.api.match.allocation"].create(
             [

@@ -1,3 +1,4 @@
+import json
 import logging
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,6 +20,7 @@ SUSPENSE_REWRITE_KEYS = {
     "name",
     "account_id",
     "partner_id",
+    "analytic_distribution",
     "tax_ids",
     "currency_id",
     "amount_currency",
@@ -531,41 +533,7 @@ class BankApiReconciler(models.AbstractModel):
             # log is the audit trail only when the company keeps one.
             "tracking_disable": not company.check_account_audit_trail,
         }
-        self._set_partners(prepared, context)
-        # What choosing to rewrite a suspense item reads, for the whole batch
-        # in a few queries rather than a few per line.
-        st_lines.move_id.line_ids.fetch(
-            [
-                "account_id",
-                "name",
-                "partner_id",
-                "currency_id",
-                "amount_currency",
-                "balance",
-                "tax_ids",
-                "analytic_distribution",
-            ]
-        )
-        replaced = self.env["account.move.line"]
-        # Per line, its suspense item when rewritten, else None (its new items
-        # are created, in order, with the others).
-        taken, vals_list, kept = [], [], []
-        for st_line, _plan, entries in prepared:
-            suspense = st_line._seek_for_lines()[1]
-            if self._takes_suspense_item(suspense, entries["vals_list"]):
-                taken.append((suspense, entries["vals_list"][0]))
-                kept.append(suspense)
-                continue
-            kept.append(None)
-            replaced |= suspense
-            for vals in entries["vals_list"]:
-                vals_list.append({**vals, "move_id": st_line.move_id.id})
-        replaced.with_context(**context, dynamic_unlink=True).unlink()
-        created = (
-            self.env["account.move.line"].with_context(**context).create(vals_list)
-        )
-        self._rewrite_suspense_items(taken, context)
-        st_lines._bank_api_check_balanced()
+        kept, created = self._post_items(prepared, st_lines, context)
         pairs, position = [], 0
         for (_st_line, _plan, entries), items in zip(prepared, kept, strict=True):
             if items is None:
@@ -601,17 +569,62 @@ class BankApiReconciler(models.AbstractModel):
                 }
             )
 
+    def _post_items(self, prepared, st_lines, context):
+        """The bank entries' side of the batch, through Odoo's ORM: the
+        partners found, the suspense items replaced by the prepared items (or
+        rewritten into them) and the entries' balance checked. Returns
+        ``(kept, created)``: per line its rewritten suspense item or None, and
+        the items created, in the order of the lines' ``vals_list``."""
+        self._set_partners(prepared, context)
+        # What choosing to rewrite a suspense item reads, for the whole batch
+        # in a few queries rather than a few per line.
+        st_lines.move_id.line_ids.fetch(
+            [
+                "account_id",
+                "name",
+                "partner_id",
+                "currency_id",
+                "amount_currency",
+                "balance",
+                "tax_ids",
+                "analytic_distribution",
+            ]
+        )
+        # Per line, its suspense item when rewritten, else None (its new items
+        # are created, in order, with the others).
+        taken, vals_list, kept, replaced = [], [], [], []
+        for st_line, _plan, entries in prepared:
+            suspense = st_line._seek_for_lines()[1]
+            if self._takes_suspense_item(suspense, entries["vals_list"]):
+                taken.append((suspense, entries["vals_list"][0]))
+                kept.append(suspense)
+                continue
+            kept.append(None)
+            replaced += suspense.ids
+            for vals in entries["vals_list"]:
+                vals_list.append({**vals, "move_id": st_line.move_id.id})
+        self.env["account.move.line"].browse(replaced).with_context(
+            **context, dynamic_unlink=True
+        ).unlink()
+        created = (
+            self.env["account.move.line"].with_context(**context).create(vals_list)
+        )
+        self._rewrite_suspense_items(taken, context)
+        st_lines._bank_api_check_balanced()
+        return kept, created
+
     @api.model
     def _takes_suspense_item(self, suspense, vals_list):
         """Whether the line's single new item is its suspense item with another
-        account and partner: the usual payment of one invoice in full. That
-        item is then rewritten in place, which costs Odoo far less than
-        deleting it and creating its replacement."""
+        account, label, partner or analytic distribution: the usual payment of
+        one invoice in full, or a bank fee without taxes. That item is then
+        rewritten in place, which costs Odoo far less than deleting it and
+        creating its replacement."""
         if len(vals_list) != 1:
             return False
         vals = vals_list[0]
-        # Only a plain counterpart: a fee or write-off item also carries an
-        # analytic distribution, taxes or tags that a rewrite would not set.
+        # Only an item without taxes: taxes come with tags and tax items that
+        # a rewrite would not set.
         if set(vals) - SUSPENSE_REWRITE_KEYS or vals.get("tax_ids") != [
             Command.clear()
         ]:
@@ -626,27 +639,47 @@ class BankApiReconciler(models.AbstractModel):
                 vals["debit"] - vals["credit"], suspense.balance
             )
             == 0
-            and vals["name"] == suspense.name
             and not suspense.tax_ids
             and not suspense.analytic_distribution
         )
 
     def _rewrite_suspense_items(self, taken, context):
-        """Give each suspense item of ``taken`` ([(item, vals)]) the account
-        and partner of the counterpart it becomes: one write per account,
-        with Odoo's checks, and the partners as ``_give_partners`` gives them."""
-        by_account = {}
+        """Give each suspense item of ``taken`` ([(item, vals)]) what the
+        counterpart it becomes would have been created with: one write per
+        account (and label, analytic distribution), with Odoo's checks, and
+        the partners as ``_give_partners`` gives them."""
+        # Read again for all at once (creating the other lines' items forgot
+        # them), not item by item.
+        items = self.env["account.move.line"].concat(*(item for item, _vals in taken))
+        items.fetch(["name", "partner_id", "move_id"])
+        items.move_id.partner_id.mapped("commercial_partner_id")
+        groups = {}
         for item, vals in taken:
-            by_account.setdefault(vals["account_id"], []).append(item.id)
+            write = {"account_id": vals["account_id"]}
+            if vals["name"] != item.name:
+                write["name"] = vals["name"]
+            if "analytic_distribution" in vals:
+                write["analytic_distribution"] = vals["analytic_distribution"]
+            key = json.dumps(write, sort_keys=True)
+            groups.setdefault(key, (write, []))[1].append(item.id)
         lines = self.env["account.move.line"].with_context(**context)
-        for account_id, item_ids in by_account.items():
-            lines.browse(item_ids).write({"account_id": account_id})
-        changed = [
-            (item, vals["partner_id"] or False)
-            for item, vals in taken
-            if "partner_id" in vals
-            and item.partner_id.id != (vals["partner_id"] or False)
-        ]
+        accounts = self.env["account.account"]
+        for write, item_ids in groups.values():
+            if accounts.browse(write["account_id"]).tax_ids:
+                # Created with no taxes, the item would keep none: a new
+                # account's default taxes are not the bank's amount's.
+                write["tax_ids"] = [Command.clear()]
+            lines.browse(item_ids).write(write)
+        changed = []
+        for item, vals in taken:
+            # Created without a partner, an item takes its entry's.
+            partner_id = (
+                vals["partner_id"] or False
+                if "partner_id" in vals
+                else item.move_id.partner_id.commercial_partner_id.id
+            )
+            if item.partner_id.id != partner_id:
+                changed.append((item, partner_id))
         if changed:
             items = self.env["account.move.line"].concat(
                 *(item for item, _id in changed)
@@ -695,3 +728,18 @@ class BankApiReconciler(models.AbstractModel):
             # No hash to check: Odoo hashes a bank entry only once it is
             # reconciled.
         assign_each(records, "partner_id", partner_ids)
+        if records._name == "account.move":
+            self._recompute_fiscal_positions(records)
+
+    def _recompute_fiscal_positions(self, moves):
+        """Odoo's fiscal position of the entries, for their new partners, now.
+        Its recomputation runs Odoo's tax country constraint, which computes
+        the tax country by assigning it: outside a recomputation that
+        assignment is a whole ``account.move.write`` of the batch (with its
+        synchronisation and balance checks) for a value only the cache needs.
+        Computed as the recomputation computes it, the constraint still
+        checks every entry, and the tax country is stored with the next
+        flush like any computed field."""
+        tax_country = moves._fields["tax_country_id"]
+        with self.env.protecting([tax_country], moves):
+            moves.flush_recordset(["fiscal_position_id"])

@@ -1,6 +1,9 @@
+from decimal import Decimal
+
 from odoo import Command
 from odoo.tests import tagged
 
+from ..models.bank_api_reconciler import PlannedAllocation, ReconcilePlan
 from .common_matching import BankApiMatchingCase
 
 
@@ -243,3 +246,39 @@ class TestReconciledEntries(BankApiMatchingCase):
             lambda item: item.account_id == self.write_off_account
         )
         self.assertAlmostEqual(write_off.debit, 0.5)
+
+    def test_a_partly_reconciled_line_is_left_to_whoever_began_it(self):
+        """A line with a counterpart already (one invoice settled by hand,
+        the rest still on the suspense account) is not matched again, nor its
+        other invoice paid: only lines with nothing but their bank and
+        suspense items are."""
+        first = self.invoice(self.nowak, 300.0, number="FV/2026/11/0301")
+        second = self.invoice(self.nowak, 200.0, number="FV/2026/11/0302")
+        line = self.bank_line(500.0, "Zapłata FV/2026/11/0301 FV/2026/11/0302")
+        untouched = self.bank_line(200.0, "Zapłata FV/2026/11/0302")
+        receivable = first.line_ids.filtered("date_maturity")
+        plan = ReconcilePlan(
+            partner_id=self.nowak.id,
+            allocations=[
+                PlannedAllocation(
+                    move_line=receivable,
+                    amount=Decimal("300.00"),
+                    amount_currency=Decimal("300.00"),
+                    closes=True,
+                )
+            ],
+            keep_open=True,
+        )
+        self.env["bank.api.reconciler"]._reconcile(line, plan, "manual")
+        self.env.invalidate_all()
+        self.assertFalse(line.is_reconciled)
+        self.assertTrue(line._seek_for_lines()[2])
+
+        stats = self.match(line, untouched)
+
+        self.assertEqual(stats["lines"], 1)
+        self.assertReconciledWith(untouched, second)
+        self.assertIn(first.payment_state, ("paid", "in_payment"))
+        # The part settled by hand stays as it was, the rest open.
+        self.assertFalse(line.is_reconciled)
+        self.assertEqual(len(line._seek_for_lines()[2]), 1)

@@ -33,13 +33,19 @@
 
 Ends with ``RESULT name=matching lines=<n> ours_lps=<x> oca_lps=<y>
 ratio_vs_oca=<r> matching_ratio_vs_oca=<m> ours_precision=<p>
-oca_precision=<q> auto_share=<s> ceiling_ratio_vs_oca=<c> engine_lps=<e>``:
+oca_precision=<q> auto_share=<s> ceiling_ratio_vs_oca=<c> ceiling_share=<h>
+posting_share=<t> engine_lps=<e>``:
 ``ratio_vs_oca`` end to end (both pay Odoo's price for each reconciliation
 they post, and ours posts more of them), ``matching_ratio_vs_oca`` for the
 matching alone, ``ceiling_ratio_vs_oca`` the most any engine could reach end
 to end while posting ours' reconciliations: its lines over the time Odoo's own
-reconciliation of them took (``_reconcile_plan``, timed inside ours' run), as
-if matching and writing cost nothing.
+reconciliation of them took (``_reconcile_plan``, timed inside ours' run, its
+inner call for exchange differences once), as if matching and writing cost
+nothing; ``ceiling_share`` ours end to end over that ceiling;
+``posting_share`` the share of ours' time spent in Odoo's reconciliation and
+in posting the bank entries' items through the ORM (the reconciler's
+``_post_items``: partners, suspense items rewritten or replaced, with what
+Odoo recomputes for them), which any engine reconciling through the ORM pays.
 """
 
 import argparse
@@ -63,9 +69,11 @@ from odoo_env import (  # noqa: E402
     odoo_command,
 )
 
-DATA_DB = "bank_api_sync_bench_matching_data"
-OURS_DB = "bank_api_sync_bench_matching_ours"
-OCA_DB = "bank_api_sync_bench_matching_oca"
+# BENCH_DB_SUFFIX keeps the databases of two checkouts benchmarking at once apart.
+_SUFFIX = os.environ.get("BENCH_DB_SUFFIX", "")
+DATA_DB = f"bank_api_sync_bench_matching_data{_SUFFIX}"
+OURS_DB = f"bank_api_sync_bench_matching_ours{_SUFFIX}"
+OCA_DB = f"bank_api_sync_bench_matching_oca{_SUFFIX}"
 CREATE_BATCH = 250
 
 
@@ -432,13 +440,27 @@ def configure_oca(env):
 
 def run_ours(env, bank):
     """Returns (seconds, of which reconciling, of which Odoo's own
-    reconciliation of the pairs, stats)."""
+    reconciliation of the pairs, of which posting the bank entries' items
+    through the ORM, stats)."""
     lines = env["account.bank.statement.line"].search([("journal_id", "=", bank.id)])
     reconciler = type(env["bank.api.reconciler"])
     move_line = type(env["account.move.line"])
     reconcile_many = reconciler._reconcile_many
     reconcile_plan = move_line._reconcile_plan
-    spent, spent_by_odoo = [], []
+    # Absent from versions before it was split out (for comparing them).
+    post_items = getattr(reconciler, "_post_items", None)
+    spent, spent_by_odoo, spent_posting = [], [], []
+
+    def timed_post_items(self, prepared, st_lines, context):
+        # Partners, suspense items replaced or rewritten, through Odoo's
+        # create, unlink and write, with what they recompute.
+        self.env.flush_all()
+        before = time.perf_counter()
+        try:
+            return post_items(self, prepared, st_lines, context)
+        finally:
+            self.env.flush_all()
+            spent_posting.append(time.perf_counter() - before)
 
     def timed_reconcile_many(self, items, how):
         before = time.perf_counter()
@@ -448,18 +470,28 @@ def run_ours(env, bank):
             self.env.flush_all()
             spent.append(time.perf_counter() - before)
 
+    depth = [0]
+
     def timed_reconcile_plan(self, reconciliation_plan):
+        # Odoo reconciles its exchange difference entries by calling itself:
+        # only the outer call is timed, the inner one is inside it.
+        if depth[0]:
+            return reconcile_plan(self, reconciliation_plan)
         # What is written before Odoo's reconciliation is not its cost.
         self.env.flush_all()
         before = time.perf_counter()
+        depth[0] += 1
         try:
             return reconcile_plan(self, reconciliation_plan)
         finally:
+            depth[0] -= 1
             self.env.flush_all()
             spent_by_odoo.append(time.perf_counter() - before)
 
     env.invalidate_all()
     reconciler._reconcile_many = timed_reconcile_many
+    if post_items:
+        reconciler._post_items = timed_post_items
     move_line._reconcile_plan = timed_reconcile_plan
     try:
         started = time.perf_counter()
@@ -468,8 +500,10 @@ def run_ours(env, bank):
         seconds = time.perf_counter() - started
     finally:
         reconciler._reconcile_many = reconcile_many
+        if post_items:
+            reconciler._post_items = post_items
         move_line._reconcile_plan = reconcile_plan
-    return seconds, sum(spent), sum(spent_by_odoo), stats
+    return seconds, sum(spent), sum(spent_by_odoo), sum(spent_posting), stats
 
 
 def run_oca(env, bank):
@@ -673,9 +707,13 @@ def main(argv=None):
         configure_ours(env)
         env.flush_all()
         bank = env["account.journal"].browse(bank_id)
-        ours_seconds, ours_reconciling, odoo_reconciling, ours_stats = run_ours(
-            env, bank
-        )
+        (
+            ours_seconds,
+            ours_reconciling,
+            odoo_reconciling,
+            odoo_posting,
+            ours_stats,
+        ) = run_ours(env, bank)
         ours = score(dataset, automatic_decisions(env, line_of, item_aml))
         cr.commit()  # kept for --keep-db: what ours did can be looked at
     close_registry(OURS_DB)
@@ -733,6 +771,21 @@ def main(argv=None):
         f"with free matching and writing, at most {ceiling_lps:,.1f} lines/s, "
         f"{ceiling_lps / oca_lps:.2f} x OCA"
     )
+    # Posting the same reconciliations through the ORM also costs replacing
+    # each bank line's suspense item (Odoo's create, unlink and write, with
+    # their recomputations): the bound with that cost too.
+    posted = odoo_reconciling + odoo_posting
+    auto = max(ours["auto"], 1)
+    print(
+        f"  of ours' reconciling, posting the bank entries' items through the "
+        f"ORM (partners, suspense items replaced or rewritten) {odoo_posting:.1f} s "
+        f"= {odoo_posting / auto * 1000:.1f} ms per line; ours' own work (matching, "
+        f"plans, proposals, notes) {ours_seconds - posted:.1f} s = "
+        f"{(ours_seconds - posted) / n_lines * 1000:.2f} ms per line; reaching "
+        f"{ours_lps / ceiling_lps:.2f} of the ceiling, "
+        f"{odoo_reconciling + odoo_posting:.1f} s of {ours_seconds:.1f} s in "
+        f"Odoo's reconciliation and posting ({posted / ours_seconds:.2f})"
+    )
     print(
         "RESULT name=matching "
         f"lines={n_lines} ours_lps={ours_lps:.1f} oca_lps={oca_lps:.1f} "
@@ -741,6 +794,8 @@ def main(argv=None):
         f"ours_precision={ours['precision']:.4f} oca_precision={oca['precision']:.4f} "
         f"auto_share={ours['auto'] / n_lines:.4f} "
         f"ceiling_ratio_vs_oca={ceiling_lps / oca_lps:.2f} "
+        f"ceiling_share={ours_lps / ceiling_lps:.2f} "
+        f"posting_share={posted / ours_seconds:.2f} "
         f"engine_lps={engine['lines_per_s']:.0f}"
     )
     return 0
