@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..core.matching.texts import _lt
+from ..models.core_texts import post_text
+
 
 class BankApiGoLive(models.TransientModel):
     """Ends a matching pilot: the journals (and the connections whose pilot
@@ -127,8 +130,9 @@ class BankApiGoLive(models.TransientModel):
         now = fields.Datetime.context_timestamp(self, fields.Datetime.now())
         for journal in journals:
             pilot_start = since[journal]
-            journal.message_post(
-                body=self.env._(
+            post_text(
+                journal,
+                _lt(
                     "Went live (matching pilot mode ended) by %(user)s on "
                     "%(when)s; the pilot ran since %(since)s. Lines of the pilot "
                     "period reconciled as the pilot would have: %(reconciled)s; "
@@ -142,11 +146,12 @@ class BankApiGoLive(models.TransientModel):
                     else "-",
                     reconciled=reconciled_by_journal.get(journal, 0),
                     left=left_by_journal.get(journal, 0),
-                )
+                ),
             )
         for connection in connections:
-            connection.message_post(
-                body=self.env._(
+            post_text(
+                connection,
+                _lt(
                     "Went live (matching pilot mode ended) by %(user)s on "
                     "%(when)s for journals %(journals)s.",
                     user=self.env.user.name,
@@ -154,5 +159,5 @@ class BankApiGoLive(models.TransientModel):
                     journals=", ".join(
                         connection._bank_api_pilot_journals().mapped("display_name")
                     ),
-                )
+                ),
             )
