@@ -10,12 +10,13 @@ What the matching writes on records is stored language-neutral
 computed by an English user reads in Polish for a Polish one.
 """
 
+from datetime import date, datetime
 from decimal import Decimal
 
 from markupsafe import Markup, escape
 
 from odoo.tools import SQL, escape_psql
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import format_date, format_datetime, formatLang
 from odoo.tools.translate import code_translations
 
 from ..core.matching.texts import Joined, Text, from_source, render, to_source
@@ -107,7 +108,7 @@ def _escaped(text):
         return Text(text.template, **values)
     if isinstance(text, str):
         return escape(text)
-    if text is None or isinstance(text, bool | int | float | Decimal):
+    if text is None or isinstance(text, bool | int | float | Decimal | date):
         return text
     return escape(str(text))
 
@@ -136,6 +137,11 @@ def search_text(model, source_field, operator, value):
 
 def _number(env, amount):
     """``amount`` (a ``Decimal``) with the reader's separators, at least
-    two decimals."""
+    two decimals; a date or a time (UTC) in the reader's format (and time
+    zone)."""
+    if isinstance(amount, datetime):
+        return format_datetime(env, amount, dt_format=False)
+    if isinstance(amount, date):
+        return format_date(env, amount)
     digits = max(2, -amount.as_tuple().exponent)
     return formatLang(env, float(amount), digits=digits)

@@ -206,3 +206,6 @@ class TestPilot(BankApiMatchingCase):
         self.assertIn("Uruchomione produkcyjnie", polish)
         self.assertIn("uzgodniłby je pilotaż: 1; pozostawione", polish)
         self.assertIn("Went live", message.body)
+        # Its dates in the reader's format too.
+        self.assertRegex(polish, r"przez .* dnia \d\d\.\d\d\.\d{4} \d\d:\d\d")
+        self.assertRegex(message.body, r" on \d\d/\d\d/\d{4} \d\d:\d\d")

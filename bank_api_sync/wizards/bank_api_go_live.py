@@ -127,7 +127,7 @@ class BankApiGoLive(models.TransientModel):
             left_by_journal[line.journal_id] = (
                 left_by_journal.get(line.journal_id, 0) + 1
             )
-        now = fields.Datetime.context_timestamp(self, fields.Datetime.now())
+        now = fields.Datetime.now()
         for journal in journals:
             pilot_start = since[journal]
             post_text(
@@ -138,12 +138,8 @@ class BankApiGoLive(models.TransientModel):
                     "period reconciled as the pilot would have: %(reconciled)s; "
                     "left for review (out of date or refused): %(left)s.",
                     user=self.env.user.name,
-                    when=now.strftime("%Y-%m-%d %H:%M"),
-                    since=fields.Datetime.context_timestamp(self, pilot_start).strftime(
-                        "%Y-%m-%d %H:%M"
-                    )
-                    if pilot_start
-                    else "-",
+                    when=now,
+                    since=pilot_start or "-",
                     reconciled=reconciled_by_journal.get(journal, 0),
                     left=left_by_journal.get(journal, 0),
                 ),
@@ -155,7 +151,7 @@ class BankApiGoLive(models.TransientModel):
                     "Went live (matching pilot mode ended) by %(user)s on "
                     "%(when)s for journals %(journals)s.",
                     user=self.env.user.name,
-                    when=now.strftime("%Y-%m-%d %H:%M"),
+                    when=now,
                     journals=", ".join(
                         connection._bank_api_pilot_journals().mapped("display_name")
                     ),
