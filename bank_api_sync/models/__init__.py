@@ -36,3 +36,4 @@ from . import bank_api_overdue_receivable
 from . import bank_api_balance_snapshot
 from . import bank_api_cash_position
 from . import bank_api_month_close
+from . import mail_message

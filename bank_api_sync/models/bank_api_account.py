@@ -3,7 +3,9 @@ from odoo.exceptions import UserError
 
 from odoo.addons.base.models.res_bank import sanitize_account_number
 
+from ..core.matching.texts import _lt
 from ..core.model import Account
+from .core_texts import post_text
 
 
 class BankApiAccount(models.Model):
@@ -196,7 +198,7 @@ class BankApiAccount(models.Model):
         return places
 
     def _bank_api_record_second_feed(self, journal, places, reason):
-        body = self.env._(
+        body = _lt(
             "Bank account %(iban)s (%(account)s) now also feeds journal "
             "%(journal)s, although it already feeds %(places)s. Reason given "
             "by %(user)s: %(reason)s",
@@ -207,8 +209,8 @@ class BankApiAccount(models.Model):
             user=self.env.user.name,
             reason=reason,
         )
-        self.connection_id.message_post(body=body)
-        journal.message_post(body=body)
+        post_text(self.connection_id, body)
+        post_text(journal, body)
 
     def action_create_journal(self):
         """Create a bank journal for this account, fed by this connection."""

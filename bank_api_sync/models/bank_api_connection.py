@@ -8,9 +8,11 @@ from odoo.tools import config
 from ..core import errors as core_errors
 from ..core.budget import CallBudget
 from ..core.crypto import SecretBox
+from ..core.matching.texts import _lt
 from ..core.model import Tokens
 from ..core.providers import ConnectionSettings
 from ..core.providers import registry as provider_registry
+from .core_texts import post_text
 
 ENCRYPTION_KEY_OPTION = "bank_api_sync_encryption_key"
 ENCRYPTION_KEY_ENV = "BANK_API_SYNC_ENCRYPTION_KEY"
@@ -312,12 +314,13 @@ class BankApiConnection(models.Model):
         self._save_client_state(client)
         self.write({"state": "connected", "state_message": False})
         self._record_consent_event("consent_granted")
-        self.message_post(
-            body=self.env._(
+        post_text(
+            self,
+            _lt(
                 "Connected: consent valid until %(date)s, %(count)s account(s).",
                 date=self.consent_valid_until,
                 count=len(self.account_ids),
-            )
+            ),
         )
         return True
 
@@ -505,12 +508,13 @@ class BankApiConnection(models.Model):
             client.delete_consent()
         except core_errors.BankApiError as error:
             self._save_client_state(client)
-            self.message_post(
-                body=self.env._(
+            post_text(
+                self,
+                _lt(
                     "Disconnected in Odoo, but the provider did not end the "
                     "consent: end it in the provider's portal. %(detail)s",
                     detail=self._describe_error(error),
-                )
+                ),
             )
             return False
         self._save_client_state(client)

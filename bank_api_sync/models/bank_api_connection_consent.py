@@ -4,6 +4,8 @@
 from odoo import models
 
 from ..core import errors as core_errors
+from ..core.matching.texts import _lt
+from .core_texts import post_text
 
 
 class BankApiConnection(models.Model):
@@ -62,12 +64,13 @@ class BankApiConnection(models.Model):
         self.write({"state": "connected", "state_message": False})
         self._record_consent_event("consent_renewed" if renewal else "consent_granted")
         self.activity_unlink(["bank_api_sync.mail_activity_type_consent_renewal"])
-        self.message_post(
-            body=self.env._(
+        post_text(
+            self,
+            _lt(
                 "Connected: consent valid until %(date)s, %(count)s account(s).",
                 date=self.consent_valid_until,
                 count=len(self.account_ids),
-            )
+            ),
         )
         return True
 

@@ -6,6 +6,9 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..core.matching.texts import _lt
+from .core_texts import post_text
+
 _logger = logging.getLogger(__name__)
 
 # Who may change where a connection's credentials go.
@@ -116,10 +119,11 @@ class BankApiConnection(models.Model):
             }
         )
         for connection in self:
-            connection.message_post(
-                body=self.env._(
+            post_text(
+                connection,
+                _lt(
                     "The API URL changed: the client secret, the tokens and the "
                     "consent given for the old address were discarded. Enter the "
                     "secret again, then Connect."
-                )
+                ),
             )

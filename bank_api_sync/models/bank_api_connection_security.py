@@ -4,6 +4,9 @@
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..core.matching.texts import _lt
+from .core_texts import post_text
+
 # Who lifts a block.
 UNBLOCK_GROUP = "base.group_system"
 
@@ -128,8 +131,9 @@ class BankApiConnection(models.Model):
                 note=note,
                 user_id=user.id,
             )
-        self.message_post(
-            body=self.env._(
+        post_text(
+            self,
+            _lt(
                 "Blocked: %(reason)s No action and no scheduled run until a "
                 "Settings administrator unblocks it.",
                 reason=reason,

@@ -11,9 +11,11 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..core import errors as core_errors
+from ..core.matching.texts import _lt
 from ..core.sanity import Rejected, raw_data_kept, raw_excerpt
 from ..core.statement_days import local_today
 from ..core.windows import import_chunks, sync_window
+from .core_texts import post_text
 
 _logger = logging.getLogger(__name__)
 
@@ -695,9 +697,7 @@ class BankApiSyncRunner(models.AbstractModel):
         connection.write(values)
         log._add(error_count=message.count("\n") + 1)
         self._finish(log, started, "partial" if partial else "failed", message)
-        connection.message_post(
-            body=self.env._("Bank sync failed: %(message)s", message=message)
-        )
+        post_text(connection, _lt("Bank sync failed: %(message)s", message=message))
         activity_xmlid = (
             "bank_api_sync.mail_activity_type_consent_renewal"
             if expired

@@ -22,3 +22,4 @@ from . import test_consent_scopes
 from . import test_pilot
 from . import test_reconcile_screen
 from . import test_month_close
+from . import test_chatter_language

@@ -5,6 +5,8 @@ from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.mail.tools.discuss import Store
+
 from .common_matching import BankApiMatchingCase
 
 
@@ -194,3 +196,16 @@ class TestPilot(BankApiMatchingCase):
         )
         self.assertIn("would have: 1;", message.body)
         self.assertIn("(out of date or refused): 1.", message.body)
+        # Whoever went live, a Polish reader of the journal reads it in Polish
+        # (what the web client gets for the chatter).
+        self.env["res.lang"]._activate_lang("pl_PL")
+        polish = Store(
+            message.with_user(self.account_manager).with_context(lang="pl_PL"),
+            for_current_user=True,
+        ).get_result()["mail.message"][0]["body"]
+        self.assertIn("Uruchomione produkcyjnie", polish)
+        self.assertIn("uzgodniłby je pilotaż: 1; pozostawione", polish)
+        self.assertIn("Went live", message.body)
+        # Its dates in the reader's format too.
+        self.assertRegex(polish, r"przez .* dnia \d\d\.\d\d\.\d{4} \d\d:\d\d")
+        self.assertRegex(message.body, r" on \d\d/\d\d/\d{4} \d\d:\d\d")

@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..core.matching.texts import _lt
+from ..models.core_texts import post_text
+
 
 class BankApiGoLive(models.TransientModel):
     """Ends a matching pilot: the journals (and the connections whose pilot
@@ -124,35 +127,33 @@ class BankApiGoLive(models.TransientModel):
             left_by_journal[line.journal_id] = (
                 left_by_journal.get(line.journal_id, 0) + 1
             )
-        now = fields.Datetime.context_timestamp(self, fields.Datetime.now())
+        now = fields.Datetime.now()
         for journal in journals:
             pilot_start = since[journal]
-            journal.message_post(
-                body=self.env._(
+            post_text(
+                journal,
+                _lt(
                     "Went live (matching pilot mode ended) by %(user)s on "
                     "%(when)s; the pilot ran since %(since)s. Lines of the pilot "
                     "period reconciled as the pilot would have: %(reconciled)s; "
                     "left for review (out of date or refused): %(left)s.",
                     user=self.env.user.name,
-                    when=now.strftime("%Y-%m-%d %H:%M"),
-                    since=fields.Datetime.context_timestamp(self, pilot_start).strftime(
-                        "%Y-%m-%d %H:%M"
-                    )
-                    if pilot_start
-                    else "-",
+                    when=now,
+                    since=pilot_start or "-",
                     reconciled=reconciled_by_journal.get(journal, 0),
                     left=left_by_journal.get(journal, 0),
-                )
+                ),
             )
         for connection in connections:
-            connection.message_post(
-                body=self.env._(
+            post_text(
+                connection,
+                _lt(
                     "Went live (matching pilot mode ended) by %(user)s on "
                     "%(when)s for journals %(journals)s.",
                     user=self.env.user.name,
-                    when=now.strftime("%Y-%m-%d %H:%M"),
+                    when=now,
                     journals=", ".join(
                         connection._bank_api_pilot_journals().mapped("display_name")
                     ),
-                )
+                ),
             )

@@ -1,9 +1,11 @@
 import uuid
+from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.bank_api_sync.models.core_texts import in_user_language
+from odoo.addons.bank_api_sync.core.matching.texts import _lt
+from odoo.addons.bank_api_sync.models.core_texts import in_user_language, post_text
 
 from ..core.accounts import compact_account, nrb, polish_nip
 from ..core.audit import content_hash
@@ -304,8 +306,17 @@ class AccountPaymentOrder(models.Model):
         self.ensure_one()
         self._bank_api_check_refusable()
         self._bank_api_audit("refused", reason)
-        self.message_post(
-            body=self.env._("Refused: %(reason)s", reason=reason),
+        post_text(
+            self,
+            _lt(
+                "Refused (%(count)s payment(s), %(total)s %(currency)s in total): "
+                "%(reason)s",
+                count=len(self.payment_line_ids),
+                total=self._bank_api_total(),
+                currency=self.company_currency_id.name,
+                reason=reason,
+            ),
+            module="bank_api_sync_payment",
             partner_ids=(
                 self.bank_api_submitted_by_id | self.create_uid
             ).partner_id.ids,
@@ -314,6 +325,11 @@ class AccountPaymentOrder(models.Model):
         super().cancel2draft()
         self._bank_api_reset_approval()
         return True
+
+    def _bank_api_total(self):
+        """What the order pays in the company's currency, as a decimal."""
+        digits = self.company_currency_id.decimal_places
+        return Decimal(f"{self.total_company_currency:.{digits}f}")
 
     def _bank_api_check_refusable(self):
         self._bank_api_require_group(APPROVER)
@@ -508,23 +524,27 @@ class AccountPaymentOrder(models.Model):
             submission = payments.initiate(self._bank_api_batch(), token=token)
         except core_errors.ConsentRefused:
             connection.sudo()._save_client_state(client)
-            self.message_post(
-                body=self.env._(
+            post_text(
+                self,
+                _lt(
                     "The payment was refused or cancelled at the bank's page: "
                     "nothing was paid. The order is still approved; Send to Bank "
                     "asks the bank again."
-                )
+                ),
+                module="bank_api_sync_payment",
             )
             return False
         except core_errors.BankApiError as error:
             connection.sudo()._save_client_state(client)
-            self.message_post(
-                body=self.env._(
+            post_text(
+                self,
+                _lt(
                     "The bank did not take the payment: %(reason)s The order is "
                     "still approved; Send to Bank asks the bank again (the bank "
                     "pays it once).",
                     reason=connection._describe_error(error),
-                )
+                ),
+                module="bank_api_sync_payment",
             )
             return False
         connection.sudo()._save_client_state(client)

@@ -6,11 +6,13 @@ can render it in the user's language. ``_lt`` is the name Odoo's translation
 export looks for: the templates land in the add-on's ``.pot``.
 
 What Odoo stores is language-neutral: ``to_source`` gives a sentence as JSON
-(template, values, amounts as decimal strings) and ``from_source`` gives it
-back, so that each reader sees it rendered in their own language and number
-format (``render`` with a ``number`` formatter for the amounts).
+(template, values, amounts as decimal strings, dates and times in ISO form)
+and ``from_source`` gives it back, so that each reader sees it rendered in
+their own language and number format (``render`` with a ``number`` formatter
+for the amounts, dates and times).
 """
 
+from datetime import date, datetime
 from decimal import Decimal
 
 
@@ -62,11 +64,12 @@ def _lt(template, **values):
 
 def render(text, translate, number=str):
     """``text`` in another language when it renders itself (a ``Text``, a
-    ``Joined``, another core's sentence), an amount (``Decimal``) through
-    ``number``, anything else unchanged (a name, a count, a reference)."""
+    ``Joined``, another core's sentence), an amount (``Decimal``), a date or
+    a time through ``number``, anything else unchanged (a name, a count, a
+    reference)."""
     if isinstance(text, Text | Joined):
         return text.render(translate, number)
-    if isinstance(text, Decimal):
+    if isinstance(text, Decimal | date):
         return number(text)
     renders = getattr(text, "render", None)
     return renders(translate) if callable(renders) else text
@@ -91,6 +94,10 @@ def to_source(text):
         }
     if isinstance(text, Decimal):
         return {"decimal": str(text)}
+    if isinstance(text, datetime):
+        return {"datetime": text.isoformat()}
+    if isinstance(text, date):
+        return {"date": text.isoformat()}
     if text is None or isinstance(text, bool | int | float):
         return text
     return str(text)
@@ -105,6 +112,10 @@ def from_source(source):
         return source
     if "decimal" in source:
         return Decimal(source["decimal"])
+    if "datetime" in source:
+        return datetime.fromisoformat(source["datetime"])
+    if "date" in source:
+        return date.fromisoformat(source["date"])
     if "parts" in source:
         return Joined(source["separator"], map(from_source, source["parts"]))
     values = {name: from_source(value) for name, value in source["values"].items()}

@@ -2,6 +2,7 @@
 language from their templates (what the Odoo glue does with its .po files)."""
 
 import json
+from datetime import date, datetime
 
 from bank_api_sync.core.matching import MatchRule, Signal
 from bank_api_sync.core.matching.texts import (
@@ -90,4 +91,30 @@ def test_texts_written_before_read_back_as_they_were():
     notes = Joined("\n", [_lt("amount equal"), "typed by hand"])
     assert render(from_source(to_source(notes)), POLISH.get) == (
         "kwota zgodna\ntyped by hand"
+    )
+
+
+def test_dates_and_times_are_stored_as_such_and_shown_in_the_readers_format():
+    went_live = _lt(
+        "Went live on %(when)s; consent valid until %(date)s.",
+        when=datetime(2026, 12, 4, 16, 41),
+        date=date(2027, 3, 1),
+    )
+    source = json.loads(json.dumps(to_source(went_live)))
+    assert source["values"] == {
+        "when": {"datetime": "2026-12-04T16:41:00"},
+        "date": {"date": "2027-03-01"},
+    }
+
+    def polish_format(value):
+        return value.strftime(
+            "%d.%m.%Y %H:%M" if isinstance(value, datetime) else "%d.%m.%Y"
+        )
+
+    assert render(from_source(source), {}.get, polish_format) == (
+        "Went live on 04.12.2026 16:41; consent valid until 01.03.2027."
+    )
+    # Plain Python reads them in ISO form.
+    assert render(from_source(source), {}.get) == (
+        "Went live on 2026-12-04 16:41:00; consent valid until 2027-03-01."
     )
