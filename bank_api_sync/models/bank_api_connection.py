@@ -407,8 +407,10 @@ class BankApiConnection(models.Model):
         sync fetches the whole history (``initial_history_days``) of every
         account, the long one that runs in the background."""
         self.ensure_one()
-        return not self.last_success_at and bool(
-            self.env["bank.api.sync.runner"]._accounts_to_sync(self)
+        return (
+            self.state in ("connected", "consent_expiring", "error")
+            and not self.last_success_at
+            and bool(self.env["bank.api.sync.runner"]._accounts_to_sync(self))
         )
 
     def _start_background_sync(self, message=None):
