@@ -1,7 +1,7 @@
 {
     "name": "Bank API Sync",
     "summary": "Connect company bank accounts to Odoo accounting through bank APIs",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/bank-api-sync/bank_api_sync",
     "author": "bank_api_sync contributors",

@@ -150,6 +150,10 @@ class BankApiConnection(models.Model):
         "has not started yet: they are told its progress and outcome.",
     )
     sync_requested_at = fields.Datetime(copy=False, readonly=True)
+    # A long period asked for (Sync a Period) that the background run fetches
+    # instead of the usual window.
+    sync_requested_from = fields.Date(copy=False, readonly=True)
+    sync_requested_to = fields.Date(copy=False, readonly=True)
     initial_history_days = fields.Integer(
         default=90, help="How far back the first sync reaches."
     )
@@ -413,11 +417,12 @@ class BankApiConnection(models.Model):
             and bool(self.env["bank.api.sync.runner"]._accounts_to_sync(self))
         )
 
-    def _start_background_sync(self, message=None):
+    def _start_background_sync(self, message=None, period=None):
         """Queue a sync for the scheduled action, for the current user who
         is told its progress and outcome; returns the notification saying
         so (or that one is already under way). The caller checked access
-        and that the scheduled action is active."""
+        and that the scheduled action is active. ``period``: (date_from,
+        date_to) to fetch instead of the usual window."""
         self.ensure_one()
         title = self.env._("Bank sync: %(name)s", name=self.name)
         if self._background_sync_under_way():
@@ -435,6 +440,8 @@ class BankApiConnection(models.Model):
                 "next_sync_at": now,
                 "sync_requested_by_id": self.env.user.id,
                 "sync_requested_at": now,
+                "sync_requested_from": period[0] if period else False,
+                "sync_requested_to": period[1] if period else False,
             }
         )
         self._sync_cron()._trigger()

@@ -263,3 +263,41 @@ class TestSyncOutcome(MatchingSetup, SandboxSyncCase):
         self.assertEqual(action["params"]["type"], "success", action["params"])
         self.assertEqual(self.triggers(), triggers)
         self.assertEqual(self.connection.log_ids[:1].trigger, "manual")
+
+    def test_a_period_longer_than_a_month_runs_in_the_background(self):
+        self.sync()
+        date_from = self.frozen_at.date() - timedelta(days=45)
+        date_to = self.frozen_at.date() - timedelta(days=2)
+        wizard = (
+            self.env["bank.api.sync.period"]
+            .with_user(self.accountant)
+            .create(
+                {
+                    "connection_id": self.connection.id,
+                    "date_from": date_from,
+                    "date_to": date_to,
+                }
+            )
+        )
+        triggers = self.triggers()
+        logs = self.connection.log_ids
+        action = wizard.action_sync()
+        self.assertEqual(action["params"]["type"], "info", action["params"])
+        self.assertIn("longer than 31 days", action["params"]["message"])
+        self.assertEqual(self.triggers(), triggers + 1)
+        self.assertEqual(self.connection.log_ids, logs)
+        self.assertEqual(
+            (self.connection.sync_requested_from, self.connection.sync_requested_to),
+            (date_from, date_to),
+        )
+
+        self.run_scheduler()
+
+        log = self.connection.log_ids[:1]
+        self.assertEqual(log.status, "success", log.message)
+        self.assertEqual((log.trigger, log.started_by_id), ("cron", self.accountant))
+        self.assertEqual((log.window_from, log.window_to), (date_from, date_to))
+        self.assertFalse(self.connection.sync_requested_from)
+        summary = self.notifications(self.accountant)[-1]
+        self.assertEqual(summary["type"], "success")
+        self.assertIn(f"{log.lines_created} new line(s)", summary["message"])
