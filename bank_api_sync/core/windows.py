@@ -4,7 +4,6 @@ from datetime import date, timedelta
 
 from .model import BOOKED
 
-
 # A period asked for (Sync a Period) longer than this many days runs in the
 # background: a month fetches in a request's time, a quarter may not.
 LONG_PERIOD_DAYS = 31
