@@ -4,6 +4,16 @@ from datetime import date, timedelta
 
 from .model import BOOKED
 
+# A period asked for (Sync a Period) longer than this many days runs in the
+# background: a month fetches in a request's time, a quarter may not.
+LONG_PERIOD_DAYS = 31
+
+
+def period_runs_in_background(date_from: date, date_to: date) -> bool:
+    """Whether fetching ``date_from``..``date_to`` (both included) is a long
+    sync, left to the scheduled action rather than a person's request."""
+    return (date_to - date_from).days + 1 > LONG_PERIOD_DAYS
+
 
 def sync_window(
     resume_from: date | None,

@@ -152,6 +152,10 @@ class BankApiConnection(models.Model):
         "has not started yet: they are told its progress and outcome.",
     )
     sync_requested_at = fields.Datetime(copy=False, readonly=True)
+    # A long period asked for (Sync a Period) that the background run fetches
+    # instead of the usual window.
+    sync_requested_from = fields.Date(copy=False, readonly=True)
+    sync_requested_to = fields.Date(copy=False, readonly=True)
     initial_history_days = fields.Integer(
         default=90, help="How far back the first sync reaches."
     )
@@ -357,6 +361,18 @@ class BankApiConnection(models.Model):
         """
         self.ensure_one()
         self._check_user_access("sync")
+        if not date_from and self._first_sync_pending() and self._sync_cron():
+            # The first sync fetches the whole history: too long for a
+            # request, it runs in the background with its progress shown.
+            return self._start_background_sync(
+                self.env._(
+                    "This is the connection's first sync: it fetches %(days)s "
+                    "days of history, so it runs in the background. You are "
+                    "told how many accounts are done and, at the end, what it "
+                    "imported and matched. Later syncs run at once.",
+                    days=self.initial_history_days,
+                )
+            )
         return self.env["bank.api.sync.runner"]._sync_connection_apart(
             self,
             trigger="manual",
@@ -376,10 +392,7 @@ class BankApiConnection(models.Model):
         consent's daily allowance."""
         self.ensure_one()
         self._check_user_access("sync")
-        cron = self.env.ref(
-            "bank_api_sync.ir_cron_bank_api_sync", raise_if_not_found=False
-        )
-        if not cron or not cron.sudo().active:
+        if not self._sync_cron():
             raise UserError(
                 self.env._(
                     "The scheduled action that syncs bank connections is not "
@@ -387,6 +400,33 @@ class BankApiConnection(models.Model):
                     "Technical > Scheduled Actions), or use Sync Now."
                 )
             )
+        return self._start_background_sync()
+
+    def _sync_cron(self):
+        """The scheduled action that runs background syncs, when active."""
+        cron = self.env.ref(
+            "bank_api_sync.ir_cron_bank_api_sync", raise_if_not_found=False
+        )
+        return cron.sudo() if cron and cron.sudo().active else None
+
+    def _first_sync_pending(self):
+        """Whether the connection has never synced successfully: its first
+        sync fetches the whole history (``initial_history_days``) of every
+        account, the long one that runs in the background."""
+        self.ensure_one()
+        return (
+            self.state in ("connected", "consent_expiring", "error")
+            and not self.last_success_at
+            and bool(self.env["bank.api.sync.runner"]._accounts_to_sync(self))
+        )
+
+    def _start_background_sync(self, message=None, period=None):
+        """Queue a sync for the scheduled action, for the current user who
+        is told its progress and outcome; returns the notification saying
+        so (or that one is already under way). The caller checked access
+        and that the scheduled action is active. ``period``: (date_from,
+        date_to) to fetch instead of the usual window."""
+        self.ensure_one()
         title = self.env._("Bank sync: %(name)s", name=self.name)
         if self._background_sync_under_way():
             return self._display_notification(
@@ -403,12 +443,15 @@ class BankApiConnection(models.Model):
                 "next_sync_at": now,
                 "sync_requested_by_id": self.env.user.id,
                 "sync_requested_at": now,
+                "sync_requested_from": period[0] if period else False,
+                "sync_requested_to": period[1] if period else False,
             }
         )
-        cron.sudo()._trigger()
+        self._sync_cron()._trigger()
         return self._display_notification(
             self.env._("Sync started: %(name)s", name=self.name),
-            self.env._(
+            message
+            or self.env._(
                 "The sync runs in the background: you are told how many "
                 "accounts are done and, at the end, what it imported and "
                 "matched. Its Sync Log keeps the outcome."

@@ -72,6 +72,11 @@ class BankApiConnection(models.Model):
                 count=len(self.account_ids),
             ),
         )
+        if self._first_sync_pending() and self._sync_cron():
+            # Accounts already mapped to journals (a connection set up
+            # again): their first sync fetches the whole history, in the
+            # background, never in the request that shows the form.
+            self._start_background_sync()
         return True
 
     def _consent_refused_at_bank(self, status):

@@ -66,6 +66,9 @@ class BankApiSyncRunner(models.AbstractModel):
                     # Sync in Background: the run is the person's, who is
                     # told its progress and outcome.
                     started_by=connection.sync_requested_by_id or None,
+                    # A long period asked for (Sync a Period), if any.
+                    date_from=connection.sync_requested_from or None,
+                    date_to=connection.sync_requested_to or None,
                     commit_progress=True,
                     calls_before=renewal_calls,
                 )
@@ -214,7 +217,12 @@ class BankApiSyncRunner(models.AbstractModel):
             if trigger == "cron" and connection.sync_requested_at:
                 # The request is taken: a new click queues a new run.
                 connection.sudo().write(
-                    {"sync_requested_by_id": False, "sync_requested_at": False}
+                    {
+                        "sync_requested_by_id": False,
+                        "sync_requested_at": False,
+                        "sync_requested_from": False,
+                        "sync_requested_to": False,
+                    }
                 )
             if commit_progress:
                 # The log in a transaction of its own, before any bank call: a

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..core.windows import LONG_PERIOD_DAYS, period_runs_in_background
+
 
 class BankApiSyncPeriod(models.TransientModel):
     """Fetch a chosen period again (a month-end check, a gap after an outage).
@@ -43,6 +45,21 @@ class BankApiSyncPeriod(models.TransientModel):
                     date=oldest,
                 )
             )
-        return self.connection_id.action_sync_now(
+        connection = self.connection_id
+        if (
+            period_runs_in_background(self.date_from, self.date_to)
+            and connection._sync_cron()
+        ):
+            connection._check_user_access("sync")
+            return connection._start_background_sync(
+                self.env._(
+                    "A period longer than %(days)s days runs in the background: "
+                    "you are told how many accounts are done and, at the end, "
+                    "what it imported and matched.",
+                    days=LONG_PERIOD_DAYS,
+                ),
+                period=(self.date_from, self.date_to),
+            )
+        return connection.action_sync_now(
             date_from=self.date_from, date_to=self.date_to
         )

@@ -2,6 +2,8 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
+from odoo import fields
+
 from odoo.addons.bank_api_sync.tests.common import BankApiSyncCase
 
 from ..core.sandbox import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SandboxBank
@@ -56,6 +58,14 @@ class SandboxSyncCase(BankApiSyncCase):
         self.connection.account_ids.action_create_journal()
         self.accounts = self.connection.account_ids.sorted("resource_id")
         self.runner = self.env["bank.api.sync.runner"]
+
+    def mark_synced_before(self):
+        """The connection synced before: Sync Now then runs at once, in the
+        request (a first sync runs in the background). Its accounts still
+        fetch their first window."""
+        self.connection.sudo().last_success_at = fields.Datetime.subtract(
+            fields.Datetime.now(), days=1
+        )
 
     def sync(self, trigger="cron", **kwargs):
         return self.runner._sync_connection(self.connection, trigger, **kwargs)

@@ -237,3 +237,60 @@ class TestConsentRedirect(HttpCase, BankApiSyncCase):
         self.assertTrue(self.connection.account_ids)
         grants = [r.body for r in bank.request_log if r.path == "/oauth2/token"]
         self.assertIn(b"grant_type=authorization_code", b"".join(grants))
+
+    def test_the_consent_return_starts_the_first_sync_in_the_background(self):
+        # A new connection: no account has a journal yet, nothing to sync.
+        self.authenticate("bas_account_manager", "bas_account_manager")
+        self.come_back(self.decide_at_the_bank(self.connect(), "approve"))
+        self.connection.invalidate_recordset()
+        self.assertEqual(self.connection.state, "connected")
+        self.assertFalse(self.connection.sync_requested_at)
+        # Its accounts mapped, the consent given again (a connection set up
+        # again, its history not fetched yet).
+        self.connection.account_ids.action_create_journal()
+        self.connection.state = "consent_expiring"
+        cron = self.env.ref("bank_api_sync.ir_cron_bank_api_sync")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        action = self.connection.with_user(self.account_manager).action_renew_consent()
+        answer = self.come_back(self.decide_at_the_bank(action["url"], "approve"))
+
+        # The form opens at once: no statement was fetched in its request,
+        # the scheduled action is woken for the first sync.
+        self.assertEqual(answer.status_code, 303)
+        self.assertFalse(
+            [r for r in self.bank.request_log if "/transactions" in r.path]
+        )
+        self.connection.invalidate_recordset()
+        self.assertEqual(self.connection.state, "connected")
+        self.assertEqual(self.connection.sync_requested_by_id, self.account_manager)
+        self.assertEqual(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
+            triggers + 1,
+        )
+        self.assertFalse(self.connection.log_ids)
+        # ...and the form says so.
+        arch = (
+            self.env["bank.api.connection"]
+            .with_user(self.account_manager)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn("First sync started", arch)
+        self.assertFalse(self.connection.last_success_at)
+
+        self.env.flush_all()
+        self.env["bank.api.sync.runner"]._cron_sync_due_connections()
+        self.env.invalidate_all()
+        log = self.connection.log_ids
+        self.assertEqual(len(log), 1)
+        self.assertEqual(log.status, "success", log.message)
+        self.assertEqual(
+            (log.trigger, log.started_by_id), ("cron", self.account_manager)
+        )
+        self.assertGreater(log.lines_created, 0)
+        self.assertFalse(self.connection.sync_requested_by_id)
+        summary = (
+            self.env["bus.bus"]
+            .sudo()
+            .search([("message", "like", f"{log.lines_created} new line(s)")])
+        )
+        self.assertTrue(summary)

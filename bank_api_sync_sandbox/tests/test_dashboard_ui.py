@@ -9,6 +9,8 @@ class TestDashboardSyncNow(HttpCase, SandboxSyncCase):
 
     def test_sync_now_on_the_bank_journal_card_imports_the_lines(self):
         journal = self.accounts[0].journal_id
+        # Synced before: Sync Now runs at once (a first sync, in the background).
+        self.mark_synced_before()
         self.start_tour(
             "/odoo/action-account.open_account_journal_dashboard_kanban",
             "bank_api_sync_sandbox_dashboard_sync_now",

@@ -142,7 +142,12 @@ class TestStrictModeConnection(StrictSandboxCase):
         # installed with the payments add-on, narrow who creates the bank
         # accounts they need): created as in the other sandbox tests.
         connection.with_env(self.env).account_ids.action_create_journal()
-        connection.action_sync_now()
+        # Its first sync runs in the background, by the scheduled action.
+        started = connection.action_sync_now()
+        self.assertIn("first sync", started["params"]["message"])
+        self.env.flush_all()
+        self.env["bank.api.sync.runner"]._cron_sync_due_connections()
+        self.env.invalidate_all()
         lines = self.env["account.bank.statement.line"].search(
             [("journal_id", "in", connection.account_ids.journal_id.ids)]
         )

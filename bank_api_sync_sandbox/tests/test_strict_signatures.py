@@ -57,6 +57,7 @@ class TestStrictSignatures(SandboxSyncCase):
                 )
             }
         )
+        self.mark_synced_before()
         action = self.connection.with_user(self.account_manager).action_sync_now()
         self.assertIn("CERTIFICATE_INVALID", str(action))
         self.assertIn("Certificates page", str(action))

@@ -236,6 +236,7 @@ class TestSync(SandboxSyncCase):
         self.assertFalse(self.accounts[1].balance_mismatch)
 
     def test_an_accounting_user_can_start_a_sync_and_is_named_in_the_log(self):
+        self.mark_synced_before()
         action = self.connection.with_user(self.accountant).action_sync_now()
         self.assertEqual(action["params"]["type"], "success", action["params"])
         log = self.connection.log_ids[:1]

@@ -196,3 +196,108 @@ class TestSyncOutcome(MatchingSetup, SandboxSyncCase):
             )
         self.assertGreater(first.lines_auto, 0)
         self.assertGreater(first.lines_proposed + first.lines_unmatched, 0)
+
+    def test_sync_now_of_a_never_synced_connection_runs_in_the_background(self):
+        self.assertFalse(self.connection.last_success_at)
+        self.connection.sudo().next_sync_at = fields.Datetime.now() + timedelta(days=1)
+        triggers = self.triggers()
+        journal = self.accounts[0].journal_id
+        # The dashboard card's Sync Now, as the form's: the first sync fetches
+        # the whole history, so the click returns at once.
+        action = journal.with_user(self.accountant).action_bank_api_sync_now()
+        self.assertEqual(action["params"]["type"], "info", action["params"])
+        self.assertIn("Sync started", action["params"]["title"])
+        self.assertIn("first sync", action["params"]["message"])
+        self.assertIn(
+            f"{self.history_days} days of history", action["params"]["message"]
+        )
+        self.assertEqual(self.triggers(), triggers + 1)
+        self.assertFalse(self.connection.log_ids)
+        self.assertFalse(self.imported(self.accounts[0]))
+        self.assertEqual(self.connection.sync_requested_by_id, self.accountant)
+        # A second click while it waits queues nothing more.
+        again = self.connection.with_user(self.accountant).action_sync_now()
+        self.assertEqual(again["params"]["type"], "warning")
+        self.assertEqual(self.triggers(), triggers + 1)
+
+        self.run_scheduler()
+
+        log = self.connection.log_ids
+        self.assertEqual(len(log), 1)
+        self.assertEqual(log.status, "success", log.message)
+        self.assertEqual((log.trigger, log.started_by_id), ("cron", self.accountant))
+        history_start = self.frozen_at.date() - timedelta(days=self.history_days - 1)
+        for account in self.accounts:
+            self.assertLedgerComplete(account, history_start)
+        *progress, summary = self.notifications(self.accountant)
+        self.assertEqual(len(progress), len(self.accounts))
+        self.assertEqual(summary["type"], "success")
+        self.assertIn(f"{log.lines_created} new line(s)", summary["message"])
+        self.assertTrue(self.connection.last_success_at)
+
+        # Synced once, the next Sync Now runs at once, in the request.
+        self.clock.tick(timedelta(days=1))
+        now = self.connection.with_user(self.accountant).action_sync_now()
+        self.assertEqual(now["params"]["type"], "success", now["params"])
+        latest = self.connection.log_ids[:1]
+        self.assertEqual((latest.trigger, latest.user_present), ("manual", True))
+        self.assertEqual(latest.status, "success", latest.message)
+        self.assertEqual(self.triggers(), triggers + 1)
+
+    def test_a_chosen_period_of_a_never_synced_connection_runs_at_once(self):
+        # The scheduled action syncs the usual window only: Sync a Period
+        # (the dates a person chose) stays in the request.
+        wizard = (
+            self.env["bank.api.sync.period"]
+            .with_user(self.accountant)
+            .create(
+                {
+                    "connection_id": self.connection.id,
+                    "date_from": self.frozen_at.date() - timedelta(days=3),
+                    "date_to": self.frozen_at.date(),
+                }
+            )
+        )
+        triggers = self.triggers()
+        action = wizard.action_sync()
+        self.assertEqual(action["params"]["type"], "success", action["params"])
+        self.assertEqual(self.triggers(), triggers)
+        self.assertEqual(self.connection.log_ids[:1].trigger, "manual")
+
+    def test_a_period_longer_than_a_month_runs_in_the_background(self):
+        self.sync()
+        date_from = self.frozen_at.date() - timedelta(days=45)
+        date_to = self.frozen_at.date() - timedelta(days=2)
+        wizard = (
+            self.env["bank.api.sync.period"]
+            .with_user(self.accountant)
+            .create(
+                {
+                    "connection_id": self.connection.id,
+                    "date_from": date_from,
+                    "date_to": date_to,
+                }
+            )
+        )
+        triggers = self.triggers()
+        logs = self.connection.log_ids
+        action = wizard.action_sync()
+        self.assertEqual(action["params"]["type"], "info", action["params"])
+        self.assertIn("longer than 31 days", action["params"]["message"])
+        self.assertEqual(self.triggers(), triggers + 1)
+        self.assertEqual(self.connection.log_ids, logs)
+        self.assertEqual(
+            (self.connection.sync_requested_from, self.connection.sync_requested_to),
+            (date_from, date_to),
+        )
+
+        self.run_scheduler()
+
+        log = self.connection.log_ids[:1]
+        self.assertEqual(log.status, "success", log.message)
+        self.assertEqual((log.trigger, log.started_by_id), ("cron", self.accountant))
+        self.assertEqual((log.window_from, log.window_to), (date_from, date_to))
+        self.assertFalse(self.connection.sync_requested_from)
+        summary = self.notifications(self.accountant)[-1]
+        self.assertEqual(summary["type"], "success")
+        self.assertIn(f"{log.lines_created} new line(s)", summary["message"])

@@ -1,6 +1,6 @@
 """The pure decisions of a sync: which dates, which keys, which day, which twin."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from bank_api_sync.core.dedupe import keyed_transactions
@@ -11,7 +11,12 @@ from bank_api_sync.core.statement_days import (
     local_today,
     statement_date,
 )
-from bank_api_sync.core.windows import import_chunks, sync_window
+from bank_api_sync.core.windows import (
+    LONG_PERIOD_DAYS,
+    import_chunks,
+    period_runs_in_background,
+    sync_window,
+)
 
 TODAY = date(2026, 11, 24)
 
@@ -44,6 +49,14 @@ def test_later_windows_resume_with_an_overlap_and_never_beyond_history():
     assert sync_window(date(2026, 1, 1), TODAY, max_history_days=90)[0] == date(
         2026, 8, 27
     )
+
+
+def test_a_period_longer_than_a_month_runs_in_the_background():
+    assert LONG_PERIOD_DAYS == 31
+    month_start = TODAY - timedelta(days=30)
+    assert not period_runs_in_background(month_start, TODAY)  # 31 days
+    assert period_runs_in_background(month_start - timedelta(days=1), TODAY)
+    assert not period_runs_in_background(TODAY, TODAY)
 
 
 def test_bank_ids_are_keys_and_a_repeated_one_is_dropped():
