@@ -1,7 +1,6 @@
 from . import test_bank_api_connection_access
 from . import test_bank_api_connection_ui
 from . import test_providers
-from . import test_consent_return_polishapi
 from . import test_consent_authorization
 from . import test_secrets
 from . import test_endpoint_guard

@@ -1,4 +1,5 @@
 from . import test_consent_redirect
+from . import test_consent_redirect_polishapi
 from . import test_dashboard_ui
 from . import test_camt_api_delivery
 from . import test_interrupted_runs
