@@ -157,11 +157,16 @@ class BankApiSyncRunner(models.AbstractModel):
     @api.model
     def _lock_held(self, connection):
         """Whether another database session holds the connection's lock (a
-        sync of it runs), without taking it."""
+        sync of it runs), without taking it. pg_locks lists the locks of
+        every database of the server: another database's connection with the
+        same id is not this one."""
         self.env.cr.execute(
             """
             SELECT 1 FROM pg_locks
              WHERE locktype = 'advisory' AND granted
+               AND database = (
+                   SELECT oid FROM pg_database WHERE datname = current_database()
+               )
                AND classid = %s AND objid = %s AND pid != pg_backend_pid()
             """,
             (LOCK_NAMESPACE, connection.id),

@@ -160,6 +160,29 @@ class TestSyncOutcome(MatchingSetup, SandboxSyncCase):
         self.assertEqual(len(self.connection.log_ids), 1)
         self.assertFalse(self.connection.sync_requested_by_id)
 
+    def test_a_lock_in_another_database_does_not_block_the_sync(self):
+        # One PostgreSQL server serves several Odoo databases, whose
+        # connections share ids: another database's sync of its connection
+        # with this id holds a lock with the same key, which is not ours.
+        other = sql_db.db_connect("postgres").cursor()
+        try:
+            other.execute(
+                "SELECT pg_try_advisory_lock(%s, %s)",
+                (LOCK_NAMESPACE, self.connection.id),
+            )
+            self.assertTrue(other.fetchone()[0])
+            started = self.connection.with_user(
+                self.accountant
+            ).action_sync_in_background()
+            self.assertEqual(started["params"]["type"], "info", started["params"])
+            self.assertEqual(self.connection.sync_requested_by_id, self.accountant)
+        finally:
+            other.execute(
+                "SELECT pg_advisory_unlock(%s, %s)",
+                (LOCK_NAMESPACE, self.connection.id),
+            )
+            other.close()
+
     def test_the_log_shows_the_matching_of_its_lines_and_opens_them(self):
         first = self.sync()
         self.clock.tick(timedelta(days=1))
