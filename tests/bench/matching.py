@@ -34,7 +34,8 @@
 Ends with ``RESULT name=matching lines=<n> ours_lps=<x> oca_lps=<y>
 ratio_vs_oca=<r> matching_ratio_vs_oca=<m> ours_precision=<p>
 oca_precision=<q> auto_share=<s> ceiling_ratio_vs_oca=<c> ceiling_share=<h>
-posting_share=<t> engine_lps=<e>``:
+posting_share=<t> ceiling_with_posting_share=<w> posting_vs_reference=<v>
+engine_lps=<e>``:
 ``ratio_vs_oca`` end to end (both pay Odoo's price for each reconciliation
 they post, and ours posts more of them), ``matching_ratio_vs_oca`` for the
 matching alone, ``ceiling_ratio_vs_oca`` the most any engine could reach end
@@ -46,6 +47,20 @@ nothing; ``ceiling_share`` ours end to end over that ceiling;
 in posting the bank entries' items through the ORM (the reconciler's
 ``_post_items``: partners, suspense items rewritten or replaced, with what
 Odoo recomputes for them), which any engine reconciling through the ORM pays.
+
+3. The reference posting, the issue's ceiling ("the best any engine could do
+   while posting the same reconciliations through Odoo"): on a third clone of
+   the data, the counterpart items ours posted for the lines it reconciled
+   are posted again through the ORM, each way rolled back after it: Odoo's
+   own way (its statement line's ``_synchronize_to_moves``: one write per
+   entry, ``Command.update`` of the suspense item, ``Command.create`` of the
+   others, under ``skip_account_move_synchronization``, ``skip_invoice_sync``,
+   ``skip_readonly_check``, ``check_move_validity=False``), grouped
+   multi-record writes (one per set of identical values), and ours'
+   ``_post_items`` itself (first and again last). The cheapest, plus Odoo's
+   reconciliation timed in ours' run, is the ceiling with posting;
+   ``ceiling_with_posting_share`` ours end to end over it,
+   ``posting_vs_reference`` ours' posting (in its run) over that cheapest.
 """
 
 import argparse
