@@ -48,7 +48,11 @@ class BankApiConnection(models.Model):
 
     @api.constrains("provider", "polishapi_version", "polishapi_version_other")
     def _check_polishapi_version(self):
-        for connection in self.filtered(lambda c: c.provider == "polishapi"):
+        for connection in self:
+            # Only a PolishAPI connection reads its path version (the
+            # plug-in guard of STYLE rule 6, per record in a constraint).
+            if connection.provider != "polishapi":
+                continue
             if connection.polishapi_version != "other":
                 continue
             version = (connection.polishapi_version_other or "").strip()
